@@ -1,0 +1,195 @@
+import { Command, Option } from 'commander';
+import { notYetAvailable } from './unavailable.js';
+
+/**
+ * The whole command tree, with descriptions only: every action imports its module when it runs,
+ * so `openclaw --help` and `openclaw session list` never load an SDK, Ink or a channel library.
+ */
+export function buildProgram(version: string): Command {
+  const program = new Command('openclaw')
+    .description('A personal AI agent runtime: chat in the terminal, run tasks from scripts, serve chat channels.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  openclaw chat -p "summarise README.md"          run one task, print the answer
+  git diff | openclaw chat -p "review this"        piped input is added to the prompt
+  openclaw chat -c -p "and now the tests"          continue the last session here
+  openclaw session list                            sessions in $OPENCLAW_HOME (~/.openclaw)
+
+Exit status: 0 done, 1 runtime error, 2 usage or configuration error, 3 provider error,
+4 turn limit reached, 130 interrupted.`,
+    );
+
+  const lazy =
+    (load: () => Promise<{ default: (...args: any[]) => Promise<void> | void }>) =>
+    async (...args: unknown[]) => {
+      const module = await load();
+      await module.default(...args);
+    };
+
+  program
+    .command('chat')
+    .description('talk to the agent: an interactive session on a terminal, or one task with -p')
+    .argument('[prompt...]', 'the task; piped stdin is appended to it')
+    .option('-p, --print', 'non-interactive: run the task, print the answer, exit (implied when stdin is not a terminal)')
+    .option('-c, --continue', 'continue the most recent session in this directory')
+    .option('-r, --resume <id>', 'continue the session with this id (or unique id prefix)')
+    .option('--provider <name>', 'openai | anthropic | a provider id from config')
+    .option('-m, --model <id>', 'model id, e.g. gpt-5.4-mini or claude-sonnet-4-6')
+    .addOption(new Option('--approval <mode>', 'what tools may do without asking').choices(['read-only', 'ask', 'auto-edit', 'full']))
+    .option('--allow <rule>', "allow matching tool calls, e.g. 'shell(git status)' or 'write(src/**)' (repeatable)", collect)
+    .option('--deny <rule>', "deny matching tool calls, e.g. 'shell(rm *)' (repeatable)", collect)
+    .addOption(new Option('--sandbox <mode>', 'run shell commands in a sandbox').choices(['off', 'bwrap', 'auto']))
+    .option('--max-turns <n>', 'stop after n model turns (exit 4)')
+    .addOption(new Option('--output-format <format>', 'print mode output').choices(['text', 'json', 'stream-json']).default('text'))
+    .option('--no-session', 'do not save this run as a session')
+    .addHelpText(
+      'after',
+      `
+In print mode stdout holds only the answer (text), one JSON document (json) or one event per
+line (stream-json); progress and warnings go to stderr. Nobody can approve a tool call in print
+mode: calls that would need approval are denied unless --approval or --allow permits them.`,
+    )
+    .action(lazy(() => import('./commands/chat.js')));
+
+  const serve = program
+    .command('serve')
+    .description('run the gateway (HTTP + WebSocket) in the foreground')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '18789')
+    .action(notYetAvailable('serve'));
+  serve.command('start').description('start the gateway in the background').action(notYetAvailable('serve start'));
+  serve.command('stop').description('stop the background gateway').action(notYetAvailable('serve stop'));
+  serve.command('status').description('show pid, port, uptime, channels and queue depth').option('--json', 'JSON output').action(notYetAvailable('serve status'));
+  serve.command('logs').description('show the gateway log').action(notYetAvailable('serve logs'));
+  serve.command('install').description('install a systemd user unit for the gateway').action(notYetAvailable('serve install'));
+
+  const skill = program.command('skill').description('install and manage skills (SKILL.md folders)');
+  skill.command('install').description('install a skill from a folder, archive, git URL or npm:<package>').argument('<source>').action(notYetAvailable('skill install'));
+  skill.command('list').description('list skills and whether they are available').option('--json', 'JSON output').action(notYetAvailable('skill list'));
+  skill.command('info').description('show one skill').argument('<name>').action(notYetAvailable('skill info'));
+  skill.command('remove').description('remove an installed skill').argument('<name>').action(notYetAvailable('skill remove'));
+  skill.command('check').description('check the requirements of every skill').action(notYetAvailable('skill check'));
+  skill.command('verify').description('compare installed skills with their recorded sha256').action(notYetAvailable('skill verify'));
+  skill.command('new').description('scaffold a new skill').argument('<name>').action(notYetAvailable('skill new'));
+
+  const session = program.command('session').description('list, show, export, import and remove sessions');
+  session
+    .command('list')
+    .description('list sessions, most recent first')
+    .option('--json', 'JSON output')
+    .option('--here', 'only sessions started in this directory')
+    .action(lazy(() => import('./commands/session-list.js')));
+  session
+    .command('show')
+    .description('print a session transcript')
+    .argument('<id>', 'session id or unique prefix')
+    .option('--json', 'the raw entries as JSON lines')
+    .option('--all', 'include compacted history')
+    .action(lazy(() => import('./commands/session-show.js')));
+  session
+    .command('export')
+    .description('write a session as Markdown or JSONL (JSONL imports back unchanged)')
+    .argument('<id>', 'session id or unique prefix')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'jsonl']).default('md'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(lazy(() => import('./commands/session-export.js')));
+  session
+    .command('import')
+    .description('add a session from an exported JSONL file')
+    .argument('<file>')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/session-import.js')));
+  session
+    .command('rm')
+    .description('delete a session and its transcript')
+    .argument('<id>', 'session id or unique prefix')
+    .action(lazy(() => import('./commands/session-rm.js')));
+  session
+    .command('fork')
+    .description('copy a session into a new one, to continue it in two directions')
+    .argument('<id>', 'session id or unique prefix')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/session-fork.js')));
+  session.command('compact').description('summarise the older part of a session').argument('<id>').action(notYetAvailable('session compact'));
+
+  const memory = program.command('memory').description('long-term memory notes');
+  memory.command('add').description('remember a fact').argument('<text...>').action(notYetAvailable('memory add'));
+  memory.command('search').description('search memory').argument('<query...>').option('--json', 'JSON output').action(notYetAvailable('memory search'));
+  memory.command('list').description('list memory entries').option('--json', 'JSON output').action(notYetAvailable('memory list'));
+  memory.command('rm').description('forget an entry').argument('<id>').action(notYetAvailable('memory rm'));
+  memory.command('reindex').description('rebuild the memory search index').action(notYetAvailable('memory reindex'));
+
+  const config = program.command('config').description(`read and change settings ($OPENCLAW_HOME/config.json)`);
+  config
+    .command('get')
+    .description('print the value of a key')
+    .argument('<key>', 'e.g. provider, providers.local.baseUrl')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.get }))));
+  config
+    .command('set')
+    .description('set a key (values that parse as JSON are stored as JSON)')
+    .argument('<key>')
+    .argument('<value>')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.set }))));
+  config
+    .command('unset')
+    .description('remove a key')
+    .argument('<key>')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.unset }))));
+  config
+    .command('list')
+    .description('print the settings, with warnings for unknown or invalid keys')
+    .option('--json', 'JSON output')
+    .option('--keys', 'list every key that can be set, with its meaning')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.list }))));
+  config
+    .command('path')
+    .description('print the path of the config file')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.path }))));
+  config
+    .command('edit')
+    .description('open the config file in $VISUAL or $EDITOR, then check it')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.edit }))));
+
+  const approvals = program.command('approvals').description('"always" approvals saved as rules');
+  approvals.command('list').description('list saved approvals').option('--json', 'JSON output').action(notYetAvailable('approvals list'));
+  approvals.command('rm').description('remove a saved approval').argument('<rule>').action(notYetAvailable('approvals rm'));
+
+  const mcp = program.command('mcp').description('Model Context Protocol servers');
+  mcp.command('add').description('add an MCP server (stdio command or --url)').argument('<name>').argument('[command...]').action(notYetAvailable('mcp add'));
+  mcp.command('list').description('list MCP servers').option('--json', 'JSON output').action(notYetAvailable('mcp list'));
+  mcp.command('remove').description('remove an MCP server').argument('<name>').action(notYetAvailable('mcp remove'));
+
+  const channels = program.command('channels').description('chat channels of the gateway');
+  channels.command('list').description('list configured channels').option('--json', 'JSON output').action(notYetAvailable('channels list'));
+  channels.command('status').description('health of each channel').option('--json', 'JSON output').action(notYetAvailable('channels status'));
+
+  const pairing = program.command('pairing').description('approve or deny people who message the bot');
+  pairing.command('list').description('pending pairing requests').option('--json', 'JSON output').action(notYetAvailable('pairing list'));
+  pairing.command('approve').description('approve a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing approve'));
+  pairing.command('deny').description('deny a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing deny'));
+
+  program.command('doctor').description('check the installation and the store').option('--fix', 'repair what is safe to repair').option('--json', 'JSON output').action(notYetAvailable('doctor'));
+  program
+    .command('security')
+    .description('security checks')
+    .command('audit')
+    .description('audit settings, permissions and exposure')
+    .option('--json', 'JSON output')
+    .action(notYetAvailable('security audit'));
+  program.command('completion').description('print a shell completion script').argument('<shell>', 'bash | zsh | fish').action(notYetAvailable('completion'));
+  program.command('init').description('guided first-run set-up').action(notYetAvailable('init'));
+
+  return program;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

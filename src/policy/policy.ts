@@ -1,0 +1,195 @@
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { ApprovalMode } from '../store/config-schema.js';
+import { absolutePath } from '../tools/paths.js';
+import type { Capability, ToolTarget } from '../tools/types.js';
+import { matchesCommand, matchesPath, parseRule, ruleAppliesTo, splitCommand, type Rule, type RuleEffect } from './rules.js';
+
+/**
+ * The one place that decides whether a tool call may run. Deterministic: the same call, mode and
+ * rules always give the same decision, and the decision says which rule or mode made it.
+ */
+export interface PolicyDecision {
+  decision: 'allow' | 'ask' | 'deny';
+  by: 'mode' | 'rule' | 'policy';
+  rule?: string;
+  why: string;
+}
+
+export interface PolicyOptions {
+  mode: ApprovalMode;
+  workspace: string;
+  /** `$OPENCLAW_HOME`: never open to tools. */
+  storeHome: string;
+  allow?: string[];
+  ask?: string[];
+  deny?: string[];
+  home?: string;
+}
+
+export const APPROVAL_MODES: readonly ApprovalMode[] = ['read-only', 'ask', 'auto-edit', 'full'];
+
+/** What each mode does with each capability when no rule speaks. */
+const MODE_TABLE: Record<ApprovalMode, Record<Capability, RuleEffect>> = {
+  'read-only': { read: 'allow', write: 'deny', exec: 'deny', network: 'deny' },
+  ask: { read: 'allow', write: 'ask', exec: 'ask', network: 'ask' },
+  'auto-edit': { read: 'allow', write: 'allow', exec: 'ask', network: 'ask' },
+  full: { read: 'allow', write: 'allow', exec: 'allow', network: 'allow' },
+};
+
+/** Secrets openclaw keeps away from tools even in `full` mode, unless a rule names them. */
+const SENSITIVE_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gcloud', '.kube', '.docker', '.netrc'];
+const SENSITIVE_FILE = /^\.env(\..*)?$/;
+
+interface ResolvedPath {
+  absolute: string;
+  real: string;
+  /** Relative to the workspace root when inside it. */
+  inside?: string;
+}
+
+export class Policy {
+  readonly mode: ApprovalMode;
+  readonly workspace: string;
+  private readonly realWorkspace: string;
+  private readonly storeHome: string;
+  private readonly home: string;
+  private readonly rules: Record<RuleEffect, Rule[]>;
+
+  constructor(options: PolicyOptions) {
+    this.mode = options.mode;
+    this.workspace = options.workspace;
+    this.realWorkspace = realPath(options.workspace);
+    this.storeHome = realPath(options.storeHome);
+    this.home = options.home ?? homedir();
+    this.rules = {
+      allow: (options.allow ?? []).map(parseRule),
+      ask: (options.ask ?? []).map(parseRule),
+      deny: (options.deny ?? []).map(parseRule),
+    };
+  }
+
+  /** Rules added while running (an "always"/"this session" approval). */
+  addRule(effect: RuleEffect, text: string): void {
+    this.rules[effect].push(parseRule(text));
+  }
+
+  decide(toolName: string, capability: Capability, target: ToolTarget): PolicyDecision {
+    if (target.kind === 'paths') return this.decidePaths(toolName, capability, target.paths);
+    if (target.kind === 'command') return this.decideCommand(toolName, capability, target.command);
+    return this.decideByRules(toolName, capability, () => true);
+  }
+
+  private decidePaths(toolName: string, capability: Capability, paths: string[]): PolicyDecision {
+    const resolved = paths.map((path) => this.resolve(path));
+    const matches = (rule: Rule) => resolved.every((path) => matchesPath(rule, path.real, path.inside, this.home));
+    const named = (rule: Rule) => rule.pattern !== undefined && matches(rule);
+
+    const deny = this.firstRule('deny', toolName, capability, matches);
+    if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
+
+    for (const path of resolved) {
+      const secret = this.sensitive(path.real);
+      if (secret && !this.firstRule('allow', toolName, capability, named)) {
+        return {
+          decision: 'deny',
+          by: 'policy',
+          why: `${path.absolute} is ${secret}, which tools may not touch unless a rule names it, e.g. --allow '${capability}(${path.real})'`,
+        };
+      }
+      if (path.inside === undefined && !this.firstRule('allow', toolName, capability, named)) {
+        const real = path.real === path.absolute ? '' : ` (really ${path.real})`;
+        return {
+          decision: 'deny',
+          by: 'policy',
+          why: `${path.absolute}${real} is outside the workspace ${this.workspace}; allow it with a rule such as --allow '${capability}(${join(path.real, '**')})'`,
+        };
+      }
+    }
+    return this.decideByRules(toolName, capability, matches);
+  }
+
+  private decideCommand(toolName: string, capability: Capability, command: string): PolicyDecision {
+    const { parts, opaque } = splitCommand(command);
+    const partMatches = (rule: Rule) => (part: string) => matchesCommand(rule.pattern, part);
+    for (const rule of this.applicable('deny', toolName, capability)) {
+      if (!rule.pattern || parts.some(partMatches(rule))) {
+        return { decision: 'deny', by: 'rule', rule: rule.text, why: `denied by rule ${rule.text}` };
+      }
+    }
+    const ask = this.firstRule('ask', toolName, capability, (rule) => !rule.pattern || parts.some(partMatches(rule)));
+    if (ask) return { decision: 'ask', by: 'rule', rule: ask.text, why: `rule ${ask.text} asks first` };
+    // Each part may be allowed by a different rule: `git status && npm test`.
+    const allowRules = this.applicable('allow', toolName, capability);
+    const bare = allowRules.find((rule) => !rule.pattern);
+    if (bare) return { decision: 'allow', by: 'rule', rule: bare.text, why: `allowed by rule ${bare.text}` };
+    if (!opaque && parts.length > 0) {
+      const used = parts.map((part) => allowRules.find((rule) => matchesCommand(rule.pattern, part)));
+      if (used.every((rule) => rule !== undefined)) {
+        const names = [...new Set(used.map((rule) => rule!.text))].join(', ');
+        return { decision: 'allow', by: 'rule', rule: names, why: `allowed by rule ${names}` };
+      }
+    }
+    return this.byMode(capability, opaque ? ' (the command uses substitution, which rules cannot vouch for)' : '');
+  }
+
+  private decideByRules(toolName: string, capability: Capability, matches: (rule: Rule) => boolean): PolicyDecision {
+    const deny = this.firstRule('deny', toolName, capability, matches);
+    if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
+    const ask = this.firstRule('ask', toolName, capability, matches);
+    if (ask) return { decision: 'ask', by: 'rule', rule: ask.text, why: `rule ${ask.text} asks first` };
+    const allow = this.mostSpecific(this.applicable('allow', toolName, capability).filter(matches));
+    if (allow) return { decision: 'allow', by: 'rule', rule: allow.text, why: `allowed by rule ${allow.text}` };
+    return this.byMode(capability, '');
+  }
+
+  private byMode(capability: Capability, note: string): PolicyDecision {
+    const effect = MODE_TABLE[this.mode][capability];
+    const verb = effect === 'allow' ? 'allows' : effect === 'ask' ? 'asks before' : 'does not allow';
+    return { decision: effect, by: 'mode', why: `${this.mode} mode ${verb} ${capability} tools${note}` };
+  }
+
+  private applicable(effect: RuleEffect, toolName: string, capability: Capability): Rule[] {
+    return this.rules[effect].filter((rule) => ruleAppliesTo(rule, toolName, capability));
+  }
+
+  private firstRule(effect: RuleEffect, toolName: string, capability: Capability, matches: (rule: Rule) => boolean): Rule | undefined {
+    return this.mostSpecific(this.applicable(effect, toolName, capability).filter(matches));
+  }
+
+  /** The rule that explains a decision best: a named tool over a capability, a pattern over none. */
+  private mostSpecific(rules: Rule[]): Rule | undefined {
+    const score = (rule: Rule) => (rule.pattern ? rule.pattern.replace(/\*/g, '').length + 1000 : 0) + (/^(read|write|exec|network)$/.test(rule.tool) ? 0 : 1);
+    return [...rules].sort((a, b) => score(b) - score(a))[0];
+  }
+
+  private resolve(path: string): ResolvedPath {
+    const absolute = absolutePath(this.workspace, path);
+    const real = realPath(absolute);
+    const rel = relative(this.realWorkspace, real);
+    const inside = rel === '' ? '.' : rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep) ? undefined : rel;
+    return { absolute, real, inside };
+  }
+
+  private sensitive(real: string): string | undefined {
+    if (real === this.storeHome || real.startsWith(this.storeHome + sep)) return "openclaw's own store";
+    for (const dir of SENSITIVE_DIRS) {
+      const full = join(this.home, dir);
+      if (real === full || real.startsWith(full + sep)) return `a credentials location (~/${dir})`;
+    }
+    if (SENSITIVE_FILE.test(basename(real))) return 'an environment file that may hold secrets';
+    return undefined;
+  }
+}
+
+/** The real path of `path`, following symlinks; for a path that does not exist yet, of its nearest existing parent. */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    return join(realPath(parent), basename(path));
+  }
+}

@@ -1,0 +1,147 @@
+import OpenAI from 'openai';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionMessageParam,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import { streamCut } from './failure.js';
+import type { ProviderConnection } from './connection.js';
+import {
+  emptyUsage,
+  type AssistantMessage,
+  type Message,
+  type ModelRequest,
+  type ModelStreamEvent,
+  type Provider,
+  type StopReason,
+  type ToolCallPart,
+} from './types.js';
+
+/**
+ * OpenAI Chat Completions: the API nearly every local and hosted server speaks (Ollama, vLLM,
+ * LM Studio, llama.cpp), so it is the default for `openai` and `openai-compatible` providers.
+ */
+export class OpenAIChatProvider implements Provider {
+  readonly id: string;
+  private readonly client: OpenAI;
+
+  constructor(connection: ProviderConnection) {
+    this.id = connection.id;
+    this.client = new OpenAI({
+      apiKey: connection.apiKey,
+      baseURL: connection.baseUrl,
+      maxRetries: 0,
+      timeout: connection.timeoutMs,
+    });
+  }
+
+  async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+    const params: ChatCompletionCreateParamsStreaming = {
+      model: request.model,
+      messages: toChatMessages(request.system, request.messages),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    if (request.tools.length > 0) {
+      params.tools = request.tools.map((tool) => ({
+        type: 'function',
+        function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+      }));
+    }
+    if (request.maxOutputTokens) params.max_completion_tokens = request.maxOutputTokens;
+
+    const stream = await this.client.chat.completions.create(params, { signal: request.signal });
+    const message: AssistantMessage = {
+      role: 'assistant',
+      parts: [],
+      stopReason: 'stop',
+      provider: this.id,
+      model: request.model,
+      usage: emptyUsage(),
+    };
+    const calls = new Map<number, ToolCallPart>();
+    let text = '';
+    let thinking = '';
+    let finish: string | null = null;
+
+    for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+      if (chunk.model) message.model = chunk.model;
+      if (chunk.usage) {
+        const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
+        message.usage = {
+          input: chunk.usage.prompt_tokens - cached,
+          output: chunk.usage.completion_tokens,
+          cacheRead: cached,
+          cacheWrite: 0,
+        };
+      }
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta as ChatCompletionChunk.Choice.Delta & { reasoning_content?: string; reasoning?: string };
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (reasoning) {
+        thinking += reasoning;
+        yield { type: 'thinking_delta', text: reasoning };
+      }
+      const content = delta.content ?? delta.refusal;
+      if (content) {
+        text += content;
+        yield { type: 'text_delta', text: content };
+      }
+      for (const call of delta.tool_calls ?? []) {
+        let part = calls.get(call.index);
+        if (!part) {
+          part = { type: 'tool_call', id: call.id ?? `call_${call.index}`, name: call.function?.name ?? '', argsText: '' };
+          calls.set(call.index, part);
+          yield { type: 'tool_call_start', id: part.id, name: part.name };
+        } else if (call.function?.name && !part.name) {
+          part.name = call.function.name;
+        }
+        part.argsText += call.function?.arguments ?? '';
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+    if (finish === null) throw streamCut(this.id);
+
+    if (thinking) message.parts.push({ type: 'thinking', text: thinking });
+    if (text) message.parts.push({ type: 'text', text });
+    message.parts.push(...[...calls.entries()].sort(([a], [b]) => a - b).map(([, part]) => part));
+    message.stopReason = stopReason(finish, calls.size > 0);
+    yield { type: 'done', message };
+  }
+}
+
+function stopReason(finish: string, hasCalls: boolean): StopReason {
+  if (finish === 'length') return 'length';
+  if (finish === 'content_filter') return 'refusal';
+  if (finish === 'tool_calls' || finish === 'function_call' || hasCalls) return 'tool_use';
+  return 'stop';
+}
+
+export function toChatMessages(system: string, messages: Message[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [{ role: 'system', content: system }];
+  for (const message of messages) {
+    if (message.role === 'user') {
+      out.push({ role: 'user', content: message.text });
+    } else if (message.role === 'tool') {
+      out.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
+    } else {
+      const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+      const calls = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call');
+      out.push({
+        role: 'assistant',
+        content: text || null,
+        ...(calls.length > 0
+          ? {
+              tool_calls: calls.map((call) => ({
+                id: call.id,
+                type: 'function' as const,
+                function: { name: call.name, arguments: call.argsText || '{}' },
+              })),
+            }
+          : {}),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+/**
+ * The settings file's schema, as JSON Schema so one validator serves config, tool arguments and
+ * (later) MCP tools. Keys not described here are reported and ignored, never fatal.
+ */
+
+const providerModel = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    contextWindow: { type: 'integer', minimum: 1, description: 'context window in tokens' },
+    maxOutputTokens: { type: 'integer', minimum: 1, description: 'output-token limit per response' },
+    inputPrice: { type: 'number', minimum: 0, description: 'USD per million input tokens' },
+    outputPrice: { type: 'number', minimum: 0, description: 'USD per million output tokens' },
+  },
+} as const;
+
+const providerEntry = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    type: { enum: ['openai', 'anthropic', 'openai-compatible'], description: 'wire protocol of this provider' },
+    baseUrl: { type: 'string', pattern: '^https?://', description: 'API base URL, e.g. http://localhost:11434/v1' },
+    apiKeyEnv: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      description: 'name of the environment variable holding the API key (keys are never stored)',
+    },
+    api: { enum: ['chat', 'responses'], description: 'OpenAI API flavour: chat (Chat Completions) or responses' },
+    model: { type: 'string', minLength: 1, description: 'default model of this provider' },
+    timeoutMs: { type: 'integer', minimum: 1000, description: 'request timeout' },
+    models: { type: 'object', additionalProperties: providerModel },
+  },
+} as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    provider: { type: 'string', minLength: 1, description: 'default provider id (openai, anthropic, or a providers.<id> entry)' },
+    model: { type: 'string', minLength: 1, description: 'default model id' },
+    approval: { enum: ['read-only', 'ask', 'auto-edit', 'full'], description: 'default approval mode' },
+    sandbox: { enum: ['off', 'bwrap', 'auto'], description: 'shell sandbox' },
+    maxTurns: { type: 'integer', minimum: 1, description: 'model turns per run before stopping (exit 4)' },
+    maxOutputTokens: { type: 'integer', minimum: 1, description: 'output-token limit per response' },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxRetries: { type: 'integer', minimum: 0, maximum: 20, description: 'retries of a failed model request' },
+        baseDelayMs: { type: 'integer', minimum: 0, description: 'first backoff delay, doubled per retry' },
+        maxDelayMs: { type: 'integer', minimum: 0, description: 'longest backoff delay' },
+      },
+    },
+    permissions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allow: { type: 'array', items: { type: 'string' }, description: "rules like 'shell(git status)'" },
+        deny: { type: 'array', items: { type: 'string' }, description: "rules like 'write(.env*)'" },
+      },
+    },
+    tools: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        shell: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            timeoutMs: { type: 'integer', minimum: 100, description: 'default shell command timeout' },
+            maxOutputBytes: { type: 'integer', minimum: 1024, description: 'shell output kept for the model (head and tail)' },
+          },
+        },
+      },
+    },
+    providers: { type: 'object', additionalProperties: providerEntry },
+  },
+} as const;
+
+export type ApprovalMode = 'read-only' | 'ask' | 'auto-edit' | 'full';
+export type SandboxMode = 'off' | 'bwrap' | 'auto';
+export type ProviderType = 'openai' | 'anthropic' | 'openai-compatible';
+
+export interface ProviderModelSettings {
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  inputPrice?: number;
+  outputPrice?: number;
+}
+
+export interface ProviderSettings {
+  type?: ProviderType;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  api?: 'chat' | 'responses';
+  model?: string;
+  timeoutMs?: number;
+  models?: Record<string, ProviderModelSettings>;
+}
+
+export interface Config {
+  provider?: string;
+  model?: string;
+  approval?: ApprovalMode;
+  sandbox?: SandboxMode;
+  maxTurns?: number;
+  maxOutputTokens?: number;
+  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  permissions?: { allow?: string[]; deny?: string[] };
+  tools?: { shell?: { timeoutMs?: number; maxOutputBytes?: number } };
+  providers?: Record<string, ProviderSettings>;
+}

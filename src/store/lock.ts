@@ -1,0 +1,95 @@
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { ExitCode, OpenclawError } from '../errors.js';
+
+/**
+ * A cross-process critical section of milliseconds (index read-modify-write, taking a session).
+ * Held for a write, never for a model turn. proper-lockfile is loaded on first use only.
+ */
+export async function withFileLock<T>(target: string, work: () => Promise<T> | T): Promise<T> {
+  const { lock } = await import('proper-lockfile');
+  let release: () => Promise<void>;
+  try {
+    release = await lock(target, {
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100 },
+    });
+  } catch (error) {
+    throw new OpenclawError('store_locked', `the store is busy: could not lock ${target}`, {
+      hint: 'Another openclaw process is writing; try again. A crashed process releases its lock within 10 s.',
+      cause: error,
+    });
+  }
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+interface Owner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/**
+ * The single writer of a session. The owner's pid is in `<id>.lock`; a lock whose process is gone
+ * (kill -9, power loss) is taken over at once, so a crash never leaves a session stuck.
+ * Acquire inside `withFileLock` so two processes cannot both take over the same stale lock.
+ */
+export class SessionWriterLock {
+  private released = false;
+  private readonly onExit = () => this.release();
+
+  private constructor(readonly path: string) {
+    process.once('exit', this.onExit);
+  }
+
+  static acquire(path: string, sessionId: string): SessionWriterLock {
+    const owner = readOwner(path);
+    if (owner && owner.pid !== process.pid && isAlive(owner)) {
+      throw new OpenclawError('session_busy', `session ${sessionId} is in use by another openclaw process (pid ${owner.pid}, since ${owner.since})`, {
+        exitCode: ExitCode.runtime,
+        hint: 'Wait for it to finish, or start a new session (omit --resume/--continue), or fork it with `openclaw session fork`.',
+      });
+    }
+    const mine: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    writeFileSync(path, JSON.stringify(mine), { mode: 0o600 });
+    return new SessionWriterLock(path);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    process.removeListener('exit', this.onExit);
+    const owner = readOwner(this.path);
+    if (owner?.pid === process.pid) {
+      try {
+        unlinkSync(this.path);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+function readOwner(path: string): Owner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as Owner;
+    return typeof owner.pid === 'number' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(owner: Owner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,359 @@
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ExitCode, OpenclawError, usageError } from '../errors.js';
+import { addUsage, emptyUsage, type Usage } from '../providers/types.js';
+import { withFileLock, SessionWriterLock } from './lock.js';
+import { ensureDir, type StorePaths } from './paths.js';
+import {
+  readTranscript,
+  TranscriptError,
+  TranscriptWriter,
+  type LoadedTranscript,
+  type NewEntry,
+  type TranscriptEntry,
+  type TranscriptHeader,
+} from './transcript.js';
+
+/** One line of `sessions/index.json`: what `session list` shows without opening transcripts. */
+export interface SessionMeta {
+  id: string;
+  title: string;
+  /** Routing key for gateway sessions (`telegram:dm:42`); absent for CLI sessions. */
+  key?: string;
+  cwd: string;
+  provider: string;
+  model: string;
+  created: string;
+  updated: string;
+  messages: number;
+  tokens: Usage;
+  cost: number;
+}
+
+interface IndexData {
+  version: 1;
+  sessions: Record<string, SessionMeta>;
+}
+
+export function newSessionId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The sessions part of the store. Transcripts are the truth; the index is a cache of their
+ * metadata, rebuilt from the transcripts when it is missing or unreadable.
+ */
+export class SessionStore {
+  constructor(private readonly paths: StorePaths) {}
+
+  transcriptPath(id: string): string {
+    return join(this.paths.sessions, `${id}.jsonl`);
+  }
+
+  private lockPath(id: string): string {
+    return join(this.paths.sessions, `${id}.lock`);
+  }
+
+  async list(): Promise<SessionMeta[]> {
+    const data = await this.readIndex();
+    return Object.values(data.sessions).sort((a, b) => b.updated.localeCompare(a.updated));
+  }
+
+  /** A session by id or unique id prefix. */
+  async find(idOrPrefix: string): Promise<SessionMeta> {
+    const sessions = await this.list();
+    const exact = sessions.find((session) => session.id === idOrPrefix);
+    if (exact) return exact;
+    const matches = sessions.filter((session) => session.id.startsWith(idOrPrefix));
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      throw usageError(
+        `session id "${idOrPrefix}" is ambiguous: ${matches.slice(0, 5).map((s) => s.id).join(', ')}${matches.length > 5 ? ', ...' : ''}`,
+        'Give more characters of the id.',
+      );
+    }
+    throw new OpenclawError('session_not_found', `no session "${idOrPrefix}"`, {
+      exitCode: ExitCode.usage,
+      hint: 'List sessions with `openclaw session list`.',
+    });
+  }
+
+  async latest(cwd?: string): Promise<SessionMeta | undefined> {
+    const sessions = await this.list();
+    return sessions.find((session) => cwd === undefined || session.cwd === cwd);
+  }
+
+  read(id: string): LoadedTranscript {
+    try {
+      return readTranscript(this.transcriptPath(id));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new OpenclawError('session_missing', `the transcript of session ${id} is missing`, {
+          hint: 'Run `openclaw doctor --fix` to rebuild the session index.',
+        });
+      }
+      if (error instanceof TranscriptError) throw new OpenclawError('session_corrupt', error.message);
+      throw error;
+    }
+  }
+
+  async create(options: { cwd: string; provider: string; model: string; title?: string; key?: string; id?: string }): Promise<OpenSession> {
+    ensureDir(this.paths.sessions);
+    const id = options.id ?? newSessionId();
+    const now = new Date().toISOString();
+    const header: TranscriptHeader = { type: 'session', version: 1, id, created: now, cwd: options.cwd };
+    const meta: SessionMeta = {
+      id,
+      title: options.title ?? '',
+      ...(options.key ? { key: options.key } : {}),
+      cwd: options.cwd,
+      provider: options.provider,
+      model: options.model,
+      created: now,
+      updated: now,
+      messages: 0,
+      tokens: emptyUsage(),
+      cost: 0,
+    };
+    return withFileLock(this.paths.sessions, async () => {
+      const lock = SessionWriterLock.acquire(this.lockPath(id), id);
+      const writer = TranscriptWriter.create(this.transcriptPath(id), header);
+      await this.mutateIndex((data) => {
+        data.sessions[id] = meta;
+      }, false);
+      return new OpenSession(this, meta, header, [], [], writer, lock);
+    });
+  }
+
+  /** Opens a session for writing: takes its writer lock, then loads and repairs the transcript. */
+  async open(idOrPrefix: string): Promise<OpenSession> {
+    const meta = await this.find(idOrPrefix);
+    return withFileLock(this.paths.sessions, async () => {
+      const lock = SessionWriterLock.acquire(this.lockPath(meta.id), meta.id);
+      try {
+        const loaded = this.read(meta.id);
+        const writer = TranscriptWriter.resume(this.transcriptPath(meta.id), loaded);
+        return new OpenSession(this, meta, loaded.header, loaded.entries, loaded.notes, writer, lock);
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
+    });
+  }
+
+  async update(id: string, change: (meta: SessionMeta) => void): Promise<void> {
+    await this.mutateIndex((data) => {
+      const meta = data.sessions[id];
+      if (meta) change(meta);
+    });
+  }
+
+  async remove(idOrPrefix: string): Promise<SessionMeta> {
+    const meta = await this.find(idOrPrefix);
+    await withFileLock(this.paths.sessions, async () => {
+      const lock = SessionWriterLock.acquire(this.lockPath(meta.id), meta.id);
+      try {
+        rmSync(this.transcriptPath(meta.id), { force: true });
+        await this.mutateIndex((data) => {
+          delete data.sessions[meta.id];
+        }, false);
+      } finally {
+        lock.release();
+      }
+    });
+    return meta;
+  }
+
+  /**
+   * Adds a transcript written elsewhere (an export, another machine). Its lines are kept as they
+   * are, so an exported JSONL imports back unchanged; the id is kept unless it is already taken.
+   */
+  async importTranscript(source: string): Promise<SessionMeta> {
+    let loaded: LoadedTranscript;
+    try {
+      loaded = readTranscript(source);
+    } catch (error) {
+      const reason = error instanceof TranscriptError ? error.message : (error as Error).message;
+      throw usageError(`cannot import ${source}: ${reason}`, 'Import a file written by `openclaw session export --format jsonl`.');
+    }
+    const { header } = loaded;
+    if (!SESSION_ID.test(header.id)) throw usageError(`cannot import ${source}: invalid session id "${header.id}" in its header`);
+    ensureDir(this.paths.sessions);
+    return withFileLock(this.paths.sessions, async () => {
+      const data = await this.readIndex();
+      if (data.sessions[header.id] || existsSync(this.transcriptPath(header.id))) {
+        throw new OpenclawError('session_exists', `session ${header.id} already exists`, {
+          exitCode: ExitCode.usage,
+          hint: `Remove it first with \`openclaw session rm ${header.id}\`, or fork it.`,
+        });
+      }
+      const { copyFileSync, chmodSync } = await import('node:fs');
+      const temporary = `${this.transcriptPath(header.id)}.importing`;
+      copyFileSync(source, temporary);
+      chmodSync(temporary, 0o600);
+      renameSync(temporary, this.transcriptPath(header.id));
+      const meta = metaFromTranscript(loaded, this.transcriptPath(header.id));
+      await this.mutateIndex((index) => {
+        index.sessions[meta.id] = meta;
+      }, false);
+      return meta;
+    });
+  }
+
+  /** A copy of a session under a new id, remembering where it came from. The original is untouched. */
+  async fork(idOrPrefix: string): Promise<SessionMeta> {
+    const source = await this.find(idOrPrefix);
+    const loaded = this.read(source.id);
+    const id = newSessionId();
+    const header: TranscriptHeader = { ...loaded.header, id, created: new Date().toISOString(), parentSession: source.id };
+    const lines = [header, ...loaded.entries.filter((entry) => !entry.id.startsWith('repair-'))].map((line) => `${JSON.stringify(line)}\n`);
+    return withFileLock(this.paths.sessions, async () => {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(this.transcriptPath(id), lines.join(''), { mode: 0o600, flag: 'wx' });
+      const meta: SessionMeta = { ...source, id, created: header.created, updated: header.created };
+      await this.mutateIndex((data) => {
+        data.sessions[id] = meta;
+      }, false);
+      return meta;
+    });
+  }
+
+  /** Rebuilds the index from the transcripts on disk. */
+  async rebuildIndex(): Promise<number> {
+    return withFileLock(this.paths.sessions, async () => {
+      const sessions = this.scanTranscripts();
+      await this.writeIndex({ version: 1, sessions });
+      return Object.keys(sessions).length;
+    });
+  }
+
+  private scanTranscripts(): Record<string, SessionMeta> {
+    const sessions: Record<string, SessionMeta> = {};
+    if (!existsSync(this.paths.sessions)) return sessions;
+    for (const name of readdirSync(this.paths.sessions)) {
+      if (!name.endsWith('.jsonl')) continue;
+      const path = join(this.paths.sessions, name);
+      try {
+        const meta = metaFromTranscript(readTranscript(path), path);
+        sessions[meta.id] = meta;
+      } catch {
+        // not a transcript; left alone
+      }
+    }
+    return sessions;
+  }
+
+  private async readIndex(): Promise<IndexData> {
+    const { JSONFile } = await import('lowdb/node');
+    const file = new JSONFile<IndexData>(this.paths.sessionIndex);
+    try {
+      const data = await file.read();
+      if (data && typeof data.sessions === 'object' && data.sessions !== null) return data;
+      if (data === null) return { version: 1, sessions: {} };
+    } catch {
+      // unreadable: fall through and rebuild from the transcripts
+    }
+    return { version: 1, sessions: this.scanTranscripts() };
+  }
+
+  private async writeIndex(data: IndexData): Promise<void> {
+    ensureDir(this.paths.sessions);
+    const { JSONFile } = await import('lowdb/node');
+    await new JSONFile<IndexData>(this.paths.sessionIndex).write(data);
+  }
+
+  /** Read-modify-write of the index under the store lock (taken here unless the caller holds it). */
+  private async mutateIndex(change: (data: IndexData) => void, lock = true): Promise<void> {
+    const run = async () => {
+      const data = await this.readIndex();
+      change(data);
+      await this.writeIndex(data);
+    };
+    if (lock) await withFileLock(this.paths.sessions, run);
+    else await run();
+  }
+}
+
+function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta {
+  const { header, entries } = loaded;
+  let title = '';
+  let provider = '';
+  let model = '';
+  let tokens = emptyUsage();
+  let messages = 0;
+  let updated = header.created;
+  for (const entry of entries) {
+    if (entry.ts > updated) updated = entry.ts;
+    if (entry.type === 'meta') {
+      title = entry.title ?? title;
+      provider = entry.provider ?? provider;
+      model = entry.model ?? model;
+    } else if (entry.type === 'message') {
+      messages++;
+      if (!title && entry.message.role === 'user') title = titleFrom(entry.message.text);
+      if (entry.message.role === 'assistant') {
+        tokens = addUsage(tokens, entry.message.usage);
+        provider = entry.message.provider || provider;
+        model = entry.message.model || model;
+      }
+    }
+  }
+  if (updated === header.created) updated = statSync(path).mtime.toISOString();
+  return { id: header.id, title, cwd: header.cwd, provider, model, created: header.created, updated, messages, tokens, cost: 0 };
+}
+
+export function titleFrom(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+/**
+ * A session held for writing by this process. Appends go straight to the transcript; the index
+ * is touched once per turn, not per entry.
+ */
+export class OpenSession {
+  constructor(
+    private readonly store: SessionStore,
+    public meta: SessionMeta,
+    readonly header: TranscriptHeader,
+    readonly entries: TranscriptEntry[],
+    /** Repairs made while loading, to show the user. */
+    readonly repairs: string[],
+    private readonly writer: TranscriptWriter,
+    private readonly lock: SessionWriterLock,
+  ) {}
+
+  get id(): string {
+    return this.meta.id;
+  }
+
+  append(entry: NewEntry, options: { sync?: boolean } = {}): TranscriptEntry {
+    const full = this.writer.append(entry, options);
+    this.entries.push(full);
+    return full;
+  }
+
+  /** Folds a finished turn into the index: counts, tokens, cost, title. */
+  async recordTurn(change: { messages: number; usage: Usage; cost: number; title?: string; provider: string; model: string }): Promise<void> {
+    const apply = (meta: SessionMeta) => {
+      meta.messages += change.messages;
+      meta.tokens = addUsage(meta.tokens, change.usage);
+      meta.cost = Math.round((meta.cost + change.cost) * 1e6) / 1e6;
+      meta.updated = new Date().toISOString();
+      meta.provider = change.provider;
+      meta.model = change.model;
+      if (!meta.title && change.title) meta.title = change.title;
+    };
+    apply(this.meta);
+    await this.store.update(this.meta.id, apply);
+  }
+
+  close(): void {
+    this.writer.close();
+    this.lock.release();
+  }
+}
