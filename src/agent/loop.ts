@@ -72,7 +72,7 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   const messages: Message[] = [...run.history];
   const append = (message: Message, audit?: ToolAudit, sync = false) => {
     messages.push(message);
-    run.session?.append({ type: 'message', message, ...(audit ? { audit } : {}) }, { sync });
+    run.session?.append(redactDeep({ type: 'message', message, ...(audit ? { audit } : {}) }, run.secrets), { sync });
   };
 
   let usage = emptyUsage();
@@ -283,6 +283,13 @@ function argumentProblems(tool: AnyTool, args: unknown): string | undefined {
   if (issues.length === 0) return undefined;
   const details = issues.map((issue) => `${formatPath(issue.path)}: ${issue.kind === 'unknown_key' ? 'unknown argument' : issue.message}`);
   return `Invalid arguments for ${tool.name}: ${details.join('; ')}. Expected: ${JSON.stringify(tool.parameters)}`;
+}
+
+/** A copy of a JSON value with every secret replaced: what reaches the disk never holds a key. */
+function redactDeep<T>(value: T, secrets: string[]): T {
+  const text = JSON.stringify(value);
+  const clean = redact(text, secrets);
+  return clean === text ? value : (JSON.parse(clean) as T);
 }
 
 /** Replaces every secret openclaw holds with a marker. */

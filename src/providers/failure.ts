@@ -63,6 +63,8 @@ const CONTEXT_OVERFLOW =
 const CONNECTION = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|other side closed|terminated|fetch failed|network/i;
 
 export function classifyFailure(provider: string, error: unknown, signal?: AbortSignal): ProviderError {
+  // An aborted request can surface as anything (a cut stream, a fetch error): the signal decides.
+  if (signal?.aborted) return new ProviderError('aborted', `${provider}: request aborted`, { cause: error });
   if (error instanceof ProviderError) return error;
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorShape;
   const message = apiMessage(e);
@@ -73,7 +75,7 @@ export function classifyFailure(provider: string, error: unknown, signal?: Abort
   const make = (kind: FailureKind, text: string, hint?: string) =>
     new ProviderError(kind, `${provider}: ${text}`, { status, retryAfterMs, hint, cause: error });
 
-  if (signal?.aborted || e.name === 'APIUserAbortError' || e.name === 'AbortError') return make('aborted', 'request aborted');
+  if (e.name === 'APIUserAbortError' || e.name === 'AbortError') return make('aborted', 'request aborted');
   if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
     return make('auth', `authentication failed (${status ?? type}): ${message}`, authHint(provider));
   }
@@ -81,10 +83,11 @@ export function classifyFailure(provider: string, error: unknown, signal?: Abort
   if (code === 'insufficient_quota') return make('quota', message, 'Check the plan and billing of this API key.');
   if (status === 429 || type === 'rate_limit_error' || code === 'rate_limit_exceeded') return make('rate_limit', `rate limited: ${message}`);
   if (status === 529 || type === 'overloaded_error') return make('overloaded', `overloaded: ${message}`);
-  if (status === 408 || status === 409 || (status !== undefined && status >= 500) || type === 'api_error' || type === 'server_error') {
-    return make('server', `server error${status ? ` ${status}` : ''}: ${message}`);
+  if (status !== undefined) {
+    if (status === 408 || status === 409 || status >= 500) return make('server', `server error ${status}: ${message}`);
+    return make('request', `request rejected (${status}): ${message}`);
   }
-  if (status !== undefined) return make('request', `request rejected (${status}): ${message}`);
+  if (type === 'api_error' || type === 'server_error') return make('server', `server error: ${message}`);
   if (e.name === 'APIConnectionError' || e.name === 'APIConnectionTimeoutError' || CONNECTION.test(`${message} ${causeText(e)}`)) {
     return make('connection', `connection failed: ${message}${causeSuffix(e)}`);
   }
