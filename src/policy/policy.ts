@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ApprovalMode } from '../store/config-schema.js';
-import { absolutePath } from '../tools/paths.js';
+import { absolutePath, ENV_FILE } from '../tools/paths.js';
 import type { Capability, ToolTarget } from '../tools/types.js';
 import { matchesCommand, matchesPath, parseRule, ruleAppliesTo, splitCommand, type Rule, type RuleEffect } from './rules.js';
 
@@ -40,7 +40,6 @@ const MODE_TABLE: Record<ApprovalMode, Record<Capability, RuleEffect>> = {
 
 /** Secrets openclaw keeps away from tools even in `full` mode, unless a rule names them. */
 const SENSITIVE_DIRS = ['.ssh', '.aws', '.gnupg', '.config/gcloud', '.kube', '.docker', '.netrc'];
-const SENSITIVE_FILE = /^\.env(\..*)?$/;
 
 interface ResolvedPath {
   absolute: string;
@@ -53,16 +52,20 @@ export class Policy {
   readonly mode: ApprovalMode;
   readonly workspace: string;
   private readonly realWorkspace: string;
-  private readonly storeHome: string;
   private readonly home: string;
+  /** Places tools never touch unless a rule names them, each as written and as its real path. */
+  private readonly secrets: { path: string; what: string }[];
   private readonly rules: Record<RuleEffect, Rule[]>;
 
   constructor(options: PolicyOptions) {
     this.mode = options.mode;
     this.workspace = options.workspace;
     this.realWorkspace = realPath(options.workspace);
-    this.storeHome = realPath(options.storeHome);
     this.home = options.home ?? homedir();
+    const secrets = [{ path: options.storeHome, what: "openclaw's own store" }];
+    for (const dir of SENSITIVE_DIRS) secrets.push({ path: join(this.home, dir), what: `a credentials location (~/${dir})` });
+    // `~/.ssh` may be a link into a dotfiles repository: its real path is just as secret.
+    this.secrets = secrets.flatMap((secret) => [{ ...secret, path: resolve(secret.path) }, { ...secret, path: realPath(secret.path) }]);
     this.rules = {
       allow: (options.allow ?? []).map(parseRule),
       ask: (options.ask ?? []).map(parseRule),
@@ -78,19 +81,23 @@ export class Policy {
   decide(toolName: string, capability: Capability, target: ToolTarget): PolicyDecision {
     if (target.kind === 'paths') return this.decidePaths(toolName, capability, target.paths);
     if (target.kind === 'command') return this.decideCommand(toolName, capability, target.command);
-    return this.decideByRules(toolName, capability, () => true);
+    // Nothing for a pattern to match: a pattern may still deny or ask, only a bare rule allows.
+    return this.decideByRules(toolName, capability, () => true, (rule) => !rule.pattern);
   }
 
   private decidePaths(toolName: string, capability: Capability, paths: string[]): PolicyDecision {
     const resolved = paths.map((path) => this.resolve(path));
-    const matches = (rule: Rule) => resolved.every((path) => matchesPath(rule, path.real, path.inside, this.home));
-    const named = (rule: Rule) => rule.pattern !== undefined && matches(rule);
+    const matchesPathOf = (rule: Rule) => (path: ResolvedPath) => matchesPath(rule, path.real, path.inside, this.home);
+    // A call is denied if any path it touches is, and allowed only if every path is.
+    const matchesAny = (rule: Rule) => resolved.some(matchesPathOf(rule));
+    const matchesEvery = (rule: Rule) => resolved.every(matchesPathOf(rule));
 
-    const deny = this.firstRule('deny', toolName, capability, matches);
+    const deny = this.firstRule('deny', toolName, capability, matchesAny);
     if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
 
     for (const path of resolved) {
-      const secret = this.sensitive(path.real);
+      const named = (rule: Rule) => rule.pattern !== undefined && matchesPathOf(rule)(path);
+      const secret = this.sensitive(path);
       if (secret && !this.firstRule('allow', toolName, capability, named)) {
         return {
           decision: 'deny',
@@ -107,7 +114,7 @@ export class Policy {
         };
       }
     }
-    return this.decideByRules(toolName, capability, matches);
+    return this.decideByRules(toolName, capability, matchesAny, matchesEvery);
   }
 
   private decideCommand(toolName: string, capability: Capability, command: string): PolicyDecision {
@@ -134,12 +141,17 @@ export class Policy {
     return this.byMode(capability, opaque ? ' (the command uses substitution, which rules cannot vouch for)' : '');
   }
 
-  private decideByRules(toolName: string, capability: Capability, matches: (rule: Rule) => boolean): PolicyDecision {
-    const deny = this.firstRule('deny', toolName, capability, matches);
+  private decideByRules(
+    toolName: string,
+    capability: Capability,
+    restricts: (rule: Rule) => boolean,
+    permits: (rule: Rule) => boolean,
+  ): PolicyDecision {
+    const deny = this.firstRule('deny', toolName, capability, restricts);
     if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
-    const ask = this.firstRule('ask', toolName, capability, matches);
+    const ask = this.firstRule('ask', toolName, capability, restricts);
     if (ask) return { decision: 'ask', by: 'rule', rule: ask.text, why: `rule ${ask.text} asks first` };
-    const allow = this.mostSpecific(this.applicable('allow', toolName, capability).filter(matches));
+    const allow = this.firstRule('allow', toolName, capability, permits);
     if (allow) return { decision: 'allow', by: 'rule', rule: allow.text, why: `allowed by rule ${allow.text}` };
     return this.byMode(capability, '');
   }
@@ -172,13 +184,13 @@ export class Policy {
     return { absolute, real, inside };
   }
 
-  private sensitive(real: string): string | undefined {
-    if (real === this.storeHome || real.startsWith(this.storeHome + sep)) return "openclaw's own store";
-    for (const dir of SENSITIVE_DIRS) {
-      const full = join(this.home, dir);
-      if (real === full || real.startsWith(full + sep)) return `a credentials location (~/${dir})`;
+  /** Checks the path as written and as resolved: a link named `.env` or pointing into `~/.ssh` counts. */
+  private sensitive(path: ResolvedPath): string | undefined {
+    for (const candidate of [path.absolute, path.real]) {
+      const secret = this.secrets.find(({ path: secret }) => candidate === secret || candidate.startsWith(secret + sep));
+      if (secret) return secret.what;
     }
-    if (SENSITIVE_FILE.test(basename(real))) return 'an environment file that may hold secrets';
+    if (ENV_FILE.test(basename(path.absolute)) || ENV_FILE.test(basename(path.real))) return 'an environment file that may hold secrets';
     return undefined;
   }
 }

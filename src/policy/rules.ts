@@ -58,22 +58,64 @@ export function splitCommand(command: string): ParsedCommand {
   const parts: string[] = [];
   let words: string[] = [];
   const flush = () => {
+    while (words.length > 0 && RESERVED.has(words[0])) words.shift();
     if (words.length > 0) parts.push(words.join(' '));
     words = [];
   };
-  for (const token of parseShell(command, (name) => `$${name}`)) {
+  for (const token of parseShell(asBashReadsIt(command), (name) => `$${name}`)) {
     if (typeof token === 'string') {
       words.push(token);
     } else if ('op' in token) {
       if (token.op === 'glob') words.push((token as { pattern: string }).pattern);
       else if (['&&', '||', ';', '|', '&', '|&', ';;', '(', ')'].includes(token.op)) flush();
       // redirections (>, <, >>) keep the command they belong to
-    } else if ('comment' in token) {
-      flush();
     }
   }
   flush();
   return { parts, opaque };
+}
+
+/** Words that open or close a compound command (`if`, `{`, `do`...) rather than run anything. */
+const RESERVED = new Set(['!', '{', '}', 'if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', 'time']);
+
+/**
+ * Rewrites a command where shell-quote would read it otherwise than bash, which would let
+ * `git status\nrm -rf ~` or `git status#; rm -rf ~` pass as `git status`. shell-quote reads a
+ * newline as a space and starts a comment at any `#`, running it to the end of the text; bash ends
+ * a command at a newline and starts a comment only at the start of a word, ending it at the newline.
+ */
+function asBashReadsIt(command: string): string {
+  let text = '';
+  let quote: string | undefined;
+  let wordStart = true;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      text += char;
+    } else if (char === '\\') {
+      // A backslash-newline vanishes, continuing the line; any other escaped character is part of a word.
+      if (command[index + 1] !== '\n') {
+        text += command.slice(index, index + 2);
+        if (!quote) wordStart = false;
+      }
+      index++;
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      text += char;
+    } else if (char === '#' && !wordStart) {
+      text += '\\#';
+    } else if (char === '#') {
+      // The comment ends at the newline, which still ends the command before it.
+      const newline = command.indexOf('\n', index);
+      index = newline === -1 ? command.length : newline - 1;
+    } else {
+      if (char === "'" || char === '"') quote = char;
+      text += char === '\n' ? ';' : char;
+      wordStart = /[\s;&|()<>]/.test(char);
+    }
+  }
+  return text;
 }
 
 /**
@@ -87,7 +129,8 @@ export function matchesCommand(pattern: string | undefined, part: string): boole
     .split('*')
     .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
-  const regex = new RegExp(`^${source}$`);
+  // `s`: a quoted argument may span lines, and `*` covers it.
+  const regex = new RegExp(`^${source}$`, 's');
   if (regex.test(part)) return true;
   return normalized.endsWith(' *') && part === normalized.slice(0, -2);
 }

@@ -51,7 +51,8 @@ export const editTool: Tool<EditArgs> = {
     const { createTwoFilesPatch } = await import('diff');
     const name = relative(context.cwd, path) || args.path;
     const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
-    const diff = patch.split('\n').slice(2).join('\n').trimEnd();
+    // The patch opens with a line of `=`; the diff proper starts at its `---` header.
+    const diff = patch.slice(patch.indexOf('--- ')).trimEnd();
     const replaced = args.replace_all ? count : 1;
     return {
       ok: true,

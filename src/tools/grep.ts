@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { IGNORED_DIRS } from './list.js';
-import { absolutePath, looksBinary } from './paths.js';
+import { absolutePath, ENV_FILE, looksBinary } from './paths.js';
 import { failure, type Tool } from './types.js';
 
 const DEFAULT_LIMIT = 200;
@@ -18,7 +18,7 @@ interface GrepArgs {
 
 export const grepTool: Tool<GrepArgs> = {
   name: 'grep',
-  description: 'Search file contents with a JavaScript regular expression. Returns file:line: text. Filter files with glob, e.g. "**/*.py".',
+  description: 'Search file contents with a JavaScript regular expression. Returns file:line: text. Filter files with glob, e.g. "**/*.py". Symbolic links and .env files are skipped unless named.',
   capability: 'read',
   parameters: {
     type: 'object',
@@ -48,7 +48,10 @@ export const grepTool: Tool<GrepArgs> = {
       files = [base];
     } else {
       const { glob } = await import('tinyglobby');
-      files = (await glob(args.glob ?? '**/*', { cwd: base, dot: true, onlyFiles: true, ignore: IGNORED_DIRS })).sort().map((file) => join(base, file));
+      // Links are skipped, as ripgrep does: one could lead out of the workspace the policy confined us to.
+      const found = await glob(args.glob ?? '**/*', { cwd: base, dot: true, onlyFiles: true, ignore: IGNORED_DIRS, followSymbolicLinks: false });
+      // An .env file is searched only when named: a search of the workspace must not print its secrets.
+      files = found.filter((file) => !ENV_FILE.test(basename(file))).sort().map((file) => join(base, file));
     }
     const limit = args.limit ?? DEFAULT_LIMIT;
     const matches: string[] = [];

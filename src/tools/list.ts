@@ -15,7 +15,7 @@ interface ListArgs {
 export const listTool: Tool<ListArgs> = {
   name: 'list',
   description:
-    'List files under a directory (default: the workspace), optionally matching a glob such as "**/*.ts". Directories end with "/". .git and node_modules are skipped unless the pattern names them.',
+    'List files under a directory (default: the workspace), optionally matching a glob such as "**/*.ts". Directories end with "/". .git and node_modules are skipped unless the pattern names them; so are symbolic links.',
   capability: 'read',
   parameters: {
     type: 'object',
@@ -40,6 +40,8 @@ export const listTool: Tool<ListArgs> = {
       onlyFiles: false,
       ignore: /node_modules|\.git(\/|$)/.test(pattern) ? [] : IGNORED_DIRS,
       expandDirectories: false,
+      // A link could lead out of the workspace; tinyglobby cannot list one without following it.
+      followSymbolicLinks: false,
     });
     found.sort();
     const limit = args.limit ?? DEFAULT_LIMIT;

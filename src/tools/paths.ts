@@ -19,6 +19,9 @@ export function headAndTail(text: string, maxBytes: number): { text: string; tru
   return { text: `${head}\n[... ${omitted} bytes omitted ...]\n${tail}`, truncated: true };
 }
 
+/** `.env`, `.env.local`...: files that hold secrets by convention, kept from tools unless named. */
+export const ENV_FILE = /^\.env(\..*)?$/;
+
 export function looksBinary(buffer: Buffer): boolean {
   const sample = buffer.subarray(0, 8000);
   return sample.includes(0);

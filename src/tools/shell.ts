@@ -9,7 +9,7 @@ interface ShellArgs {
 export const shellTool: Tool<ShellArgs> = {
   name: 'shell',
   description:
-    'Run a bash command in the workspace and return its exit code and output (stdout and stderr together; long output keeps head and tail). No stdin.',
+    'Run a bash command in the workspace and return its exit code and output (stdout and stderr together; long output keeps head and tail). No stdin; background processes (&) are stopped when it returns.',
   capability: 'exec',
   parameters: {
     type: 'object',
@@ -25,7 +25,7 @@ export const shellTool: Tool<ShellArgs> = {
     const { execa } = await import('execa');
     const timeout = args.timeout_ms ?? context.limits.shellTimeoutMs;
     const started = Date.now();
-    const result = await execa('bash', ['-c', args.command], {
+    const subprocess = execa('bash', ['-c', args.command], {
       cwd: context.cwd,
       all: true,
       reject: false,
@@ -33,11 +33,17 @@ export const shellTool: Tool<ShellArgs> = {
       timeout,
       cancelSignal: context.signal,
       forceKillAfterDelay: 2000,
+      // A timeout or an interrupt stops what bash started too: `make; sleep 60` would otherwise
+      // outlive it and hold the output open.
+      killDescendants: true,
       maxBuffer: 64 * 1024 * 1024,
       stripFinalNewline: false,
       extendEnv: false,
       env: { ...context.env, OPENCLAW: '1', PAGER: 'cat', GIT_PAGER: 'cat', TERM: 'dumb' },
     });
+    // Background jobs (`server &`) end with the command, for the same reason.
+    subprocess.nodeChildProcess.once('exit', () => subprocess.kill());
+    const result = await subprocess;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const output = headAndTail(String(result.all ?? ''), context.limits.shellMaxOutputBytes);
     let status: string;
@@ -47,7 +53,7 @@ export const shellTool: Tool<ShellArgs> = {
     else status = `exit code ${result.exitCode}`;
     const exitCode = result.exitCode ?? -1;
     return {
-      ok: exitCode === 0,
+      ok: exitCode === 0 && !result.timedOut && !result.isCanceled,
       content: `${status}\n${output.text || '(no output)'}`,
       summary: `${args.command.split('\n')[0].slice(0, 80)} → ${status} (${seconds}s)`,
       touched: [args.command],

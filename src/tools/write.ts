@@ -1,4 +1,4 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { absolutePath } from './paths.js';
@@ -9,13 +9,25 @@ interface WriteArgs {
   content: string;
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a file. */
+/**
+ * Writes through a temporary file and a rename, so a crash never leaves half a file. A symlink is
+ * written through, not replaced, and an existing file keeps its mode.
+ */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const mode = await stat(path).then((info) => info.mode & 0o7777, () => undefined);
-  const temporary = `${path}.openclaw-${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, content, mode === undefined ? {} : { mode });
-  await rename(temporary, path);
+  const target = await realpath(path).catch(() => path);
+  await mkdir(dirname(target), { recursive: true });
+  const mode = await stat(target).then((info) => info.mode & 0o7777, () => undefined);
+  const temporary = `${target}.openclaw-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    // Created with the old mode so the text is never more exposed than before; the umask may
+    // have cut bits from it, so the mode is set again.
+    await writeFile(temporary, content, mode === undefined ? {} : { mode });
+    if (mode !== undefined) await chmod(temporary, mode);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 export const writeTool: Tool<WriteArgs> = {
