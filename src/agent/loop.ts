@@ -43,7 +43,10 @@ export interface AgentRun {
   model: string;
   modelInfo: ModelInfo;
   system: string;
-  /** The conversation so far (already repaired); the new input is appended to it. */
+  /**
+   * The conversation so far (already repaired). The run appends to this array as it goes, so the
+   * caller holds the whole conversation afterwards without reloading it.
+   */
   history: Message[];
   input: string;
   tools: ToolRegistry;
@@ -69,7 +72,8 @@ export interface AgentRun {
  * everything it learns is appended to the session as it happens, the input first.
  */
 export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
-  const messages: Message[] = [...run.history];
+  const messages = run.history;
+  const before = messages.length;
   const append = (message: Message, audit?: ToolAudit, sync = false) => {
     messages.push(message);
     run.session?.append(redactDeep({ type: 'message', message, ...(audit ? { audit } : {}) }, run.secrets), { sync });
@@ -81,7 +85,7 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   let finalText = '';
   let status: RunStatus = 'ok';
   let exitCode: number = ExitCode.ok;
-  const added = () => messages.length - run.history.length;
+  const added = () => messages.length - before;
 
   yield { type: 'user', text: run.input };
   append({ role: 'user', text: run.input }, undefined, true);

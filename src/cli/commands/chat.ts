@@ -1,17 +1,11 @@
-import { buildSystemPrompt } from '../../agent/context.js';
 import type { AgentEvent, DoneEvent } from '../../agent/events.js';
-import { runAgent } from '../../agent/loop.js';
+import { Agent } from '../../agent/runtime.js';
 import { ExitCode, OpenclawError, usageError } from '../../errors.js';
-import { Policy } from '../../policy/policy.js';
-import { createProvider, resolveConnection } from '../../providers/connection.js';
-import { modelInfo } from '../../providers/models.js';
-import { defaultRetryPolicy } from '../../providers/retry.js';
+import { resolveConnection } from '../../providers/connection.js';
 import { loadConfig } from '../../store/config.js';
-import type { ApprovalMode, Config } from '../../store/config-schema.js';
+import type { ApprovalMode } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
 import { SessionStore, titleFrom, type OpenSession } from '../../store/sessions.js';
-import { contextMessages } from '../../store/transcript.js';
-import { ToolRegistry, builtinTools } from '../../tools/registry.js';
 import { paint, warn } from '../output.js';
 
 export interface ChatOptions {
@@ -51,40 +45,7 @@ export default async function chat(promptWords: string[], options: ChatOptions):
     .join('\n\n');
   if (!prompt) throw usageError('no prompt given', 'Pass the task as arguments (`openclaw chat -p "..."`) or pipe it on stdin.');
 
-  const paths = storePaths();
-  const { config, warnings } = loadConfig(paths);
-  for (const warning of warnings) warn(warning);
-
-  const connection = resolveConnection(config, { provider: options.provider, model: options.model });
-  const mode = options.approval ?? config.approval ?? 'ask';
-  const cwd = process.cwd();
-  const policy = new Policy({
-    mode,
-    workspace: cwd,
-    storeHome: paths.home,
-    allow: [...(config.permissions?.allow ?? []), ...(options.allow ?? [])],
-    deny: [...(config.permissions?.deny ?? []), ...(options.deny ?? [])],
-  });
-  if (options.sandbox === 'bwrap') warn('--sandbox bwrap is not available in this version yet; shell commands run unsandboxed');
-
-  const sessions = new SessionStore(paths);
-  let session: OpenSession | undefined;
-  let resumed = false;
-  if (options.session) {
-    if (options.continue) {
-      const latest = await sessions.latest(cwd);
-      if (!latest) throw usageError(`no session to continue in ${cwd}`, 'Start one with `openclaw chat -p "..."`, or pick one with --resume <id>.');
-      session = await sessions.open(latest.id);
-      resumed = true;
-    } else if (options.resume) {
-      session = await sessions.open(options.resume);
-      resumed = true;
-    } else {
-      session = await sessions.create({ cwd, provider: connection.id, model: connection.model, title: titleFrom(prompt) });
-    }
-    for (const repair of session.repairs) warn(`session ${session.id}: ${repair}`);
-  }
-
+  const agent = await openAgent(options, maxTurns, titleFrom(prompt));
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -97,49 +58,57 @@ export default async function chat(promptWords: string[], options: ChatOptions):
 
   let done: DoneEvent | undefined;
   try {
-    const provider = await createProvider(connection);
-    const tools = new ToolRegistry(builtinTools());
     const output = createOutput(options.outputFormat);
-    output({ type: 'session', id: session?.id ?? null, provider: connection.id, model: connection.model, cwd, resumed });
-    const events = runAgent({
-      provider,
-      model: connection.model,
-      modelInfo: modelInfo(connection.model, connection.settings.models?.[connection.model]),
-      system: buildSystemPrompt({ cwd, toolNames: tools.names(), approvalMode: mode }),
-      history: session ? contextMessages(session.entries) : [],
-      input: prompt,
-      tools,
-      policy,
-      session,
-      maxTurns,
-      maxOutputTokens: connection.settings.models?.[connection.model]?.maxOutputTokens ?? config.maxOutputTokens,
-      retry: { ...defaultRetryPolicy, ...config.retry },
-      noApproverHint: `To allow it, rerun with --approval ${mode === 'ask' || mode === 'read-only' ? 'auto-edit or full' : 'full'}, or --allow '<tool>(<pattern>)'`,
-      toolContext: {
-        cwd,
-        limits: {
-          shellTimeoutMs: config.tools?.shell?.timeoutMs ?? 120_000,
-          shellMaxOutputBytes: config.tools?.shell?.maxOutputBytes ?? 30_000,
-        },
-        env: toolEnvironment(config, connection.settings.apiKeyEnv),
-      },
-      secrets: [connection.apiKey],
-      signal: controller.signal,
-    });
-    for await (const event of events) {
+    for await (const event of agent.send(prompt, { signal: controller.signal })) {
       output(event);
       if (event.type === 'done') done = event;
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    session?.close();
+    agent.close();
   }
   process.exitCode = done?.exitCode ?? ExitCode.runtime;
 }
 
-function parseMaxTurns(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_TURNS;
+/**
+ * Everything a chat needs before the first input: config, provider, and the session (new,
+ * continued or resumed). Shared by print mode and the TUI.
+ */
+export async function openAgent(options: ChatOptions, maxTurns: number | undefined, title?: string): Promise<Agent> {
+  const paths = storePaths();
+  const { config, warnings } = loadConfig(paths);
+  for (const warning of warnings) warn(warning);
+
+  const connection = resolveConnection(config, { provider: options.provider, model: options.model });
+  const mode = options.approval ?? config.approval ?? 'ask';
+  const cwd = process.cwd();
+  if (options.sandbox === 'bwrap') warn('--sandbox bwrap is not available in this version yet; shell commands run unsandboxed');
+
+  const sessions = new SessionStore(paths);
+  let session: OpenSession | undefined;
+  if (options.session) {
+    if (options.continue) {
+      const latest = await sessions.latest(cwd);
+      if (!latest) throw usageError(`no session to continue in ${cwd}`, 'Start one with `openclaw chat -p "..."`, or pick one with --resume <id>.');
+      session = await sessions.open(latest.id);
+    } else if (options.resume) {
+      session = await sessions.open(options.resume);
+    } else {
+      session = await sessions.create({ cwd, provider: connection.id, model: connection.model, title });
+    }
+    for (const repair of session.repairs) warn(`session ${session.id}: ${repair}`);
+  }
+  try {
+    return await Agent.create({ paths, config, connection, cwd, mode, allow: options.allow, deny: options.deny, session, maxTurns: maxTurns ?? config.maxTurns ?? DEFAULT_MAX_TURNS });
+  } catch (error) {
+    session?.close();
+    throw error;
+  }
+}
+
+function parseMaxTurns(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const turns = Number(value);
   if (!Number.isInteger(turns) || turns < 1) throw usageError(`--max-turns must be a positive whole number, not "${value}"`);
   return turns;
@@ -149,14 +118,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The user's environment for tools, minus the API keys openclaw uses. */
-function toolEnvironment(config: Config, apiKeyEnv: string | undefined): NodeJS.ProcessEnv {
-  const hidden = new Set(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'OPENCLAW_GATEWAY_TOKEN']);
-  if (apiKeyEnv) hidden.add(apiKeyEnv);
-  for (const provider of Object.values(config.providers ?? {})) if (provider.apiKeyEnv) hidden.add(provider.apiKeyEnv);
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !hidden.has(name)));
 }
 
 /**
