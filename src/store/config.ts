@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, OpenclawError, errorMessage, usageError } from '../errors.js';
 import { formatPath, validate } from '../schema.js';
 import { configSchema, type Config } from './config-schema.js';
+import { withFileLock } from './lock.js';
 import { ensureDir, type StorePaths } from './paths.js';
 
 export interface LoadedConfig {
@@ -40,17 +41,22 @@ export function loadConfig(paths: StorePaths): LoadedConfig {
 export function sanitize(raw: Record<string, unknown>): LoadedConfig {
   const config = structuredClone(raw);
   const warnings: string[] = [];
-  for (const issue of validate(configSchema, config)) {
+  const issues = validate(configSchema, config);
+  for (const issue of issues) {
     const key = formatPath(issue.path);
     warnings.push(
       issue.kind === 'unknown_key'
         ? `config: unknown key "${key}" is ignored (remove it with \`openclaw config unset ${key}\`)`
         : `config: "${key}" is invalid (${issue.message}) and is ignored`,
     );
-    deletePath(config, issue.path);
   }
+  // Last issue first, so removing an item of a list never shifts an item still to be removed.
+  for (const issue of [...issues].reverse()) deletePath(config, issue.path);
   return { config: config as Config, warnings };
 }
+
+/** Never part of a settable key: `providers.__proto__.type` would write to Object.prototype. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Resolves a dotted key against the schema. Map keys may themselves hold dots (model ids such as
@@ -60,7 +66,7 @@ export function sanitize(raw: Record<string, unknown>): LoadedConfig {
 export function resolveKey(key: string): string[] {
   const segments = key.split('.');
   if (key === '' || segments.some((segment) => segment === '')) throw usageError(`invalid config key "${key}"`);
-  const path = walk(configSchema, segments);
+  const path = segments.some((segment) => RESERVED_KEYS.has(segment)) ? null : walk(configSchema, segments);
   if (!path) {
     const hint = suggestKey(key);
     throw new OpenclawError('config_unknown_key', `unknown config key "${key}"`, {
@@ -82,16 +88,18 @@ interface SchemaNode {
 function walk(schema: SchemaNode, segments: string[]): string[] | null {
   if (segments.length === 0) return [];
   const [head, ...rest] = segments;
-  const child = schema.properties?.[head];
+  const child = schema.properties && Object.hasOwn(schema.properties, head) ? schema.properties[head] : undefined;
   if (child) {
     const tail = walk(child, rest);
     if (tail) return [head, ...tail];
   }
   const map = schema.additionalProperties;
   if (map && typeof map === 'object') {
-    for (let take = segments.length; take >= 1; take--) {
+    // Shortest map key first: `providers.openai.models` is provider `openai`, not one named `openai.models`.
+    for (let take = 1; take <= segments.length; take++) {
+      const id = segments.slice(0, take).join('.');
       const tail = walk(map, segments.slice(take));
-      if (tail) return [segments.slice(0, take).join('.'), ...tail];
+      if (tail) return [id, ...tail];
     }
   }
   return null;
@@ -153,11 +161,12 @@ export function parseValue(raw: string): unknown {
   return raw;
 }
 
+/** The value at a path; steps into lists too, since schema issues name list items by index. */
 export function getPath(object: unknown, path: string[]): unknown {
   let current: unknown = object;
   for (const segment of path) {
-    if (!isObject(current) || !Object.hasOwn(current, segment)) return undefined;
-    current = current[segment];
+    if (!(isObject(current) || Array.isArray(current)) || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
   }
   return current;
 }
@@ -175,6 +184,12 @@ function deletePath(object: Record<string, unknown>, path: string[]): boolean {
   if (path.length === 0) return false;
   const parent = getPath(object, path.slice(0, -1));
   const last = path[path.length - 1];
+  if (Array.isArray(parent)) {
+    const index = Number(last);
+    if (!Number.isInteger(index) || index < 0 || index >= parent.length) return false;
+    parent.splice(index, 1);
+    return true;
+  }
   if (!isObject(parent) || !Object.hasOwn(parent, last)) return false;
   delete parent[last];
   for (let depth = path.length - 1; depth > 0; depth--) {
@@ -185,13 +200,30 @@ function deletePath(object: Record<string, unknown>, path: string[]): boolean {
   return true;
 }
 
+/**
+ * The path of a key as the file stores it, whether or not the schema knows it: a dotted key is
+ * matched against the stored keys, so `a.b.gpt-4.1.c` finds the stored key `gpt-4.1`.
+ */
+function storedPath(node: unknown, segments: string[]): string[] | null {
+  if (segments.length === 0) return [];
+  if (!isObject(node)) return null;
+  for (let take = 1; take <= segments.length; take++) {
+    const key = segments.slice(0, take).join('.');
+    if (!Object.hasOwn(node, key)) continue;
+    const tail = storedPath(node[key], segments.slice(take));
+    if (tail) return [key, ...tail];
+  }
+  return null;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
  * Writes go through `conf`: atomic replace, mode 0600. The whole document is validated before it
- * is written, so `config set` can refuse a bad value instead of storing it.
+ * is written, so `config set` can refuse a bad value instead of storing it. Each write is a
+ * read-modify-write under a file lock, so two processes setting different keys keep both.
  */
 export class ConfigWriter {
   private constructor(
@@ -224,35 +256,38 @@ export class ConfigWriter {
     return getPath(this.conf.store, resolveKey(key));
   }
 
-  set(key: string, value: unknown): void {
+  async set(key: string, value: unknown): Promise<void> {
     const path = resolveKey(key);
-    const next = structuredClone(this.conf.store);
-    setPath(next, path, value);
-    const problems = validate(configSchema, next).filter((issue) => startsWith(issue.path, path) || startsWith(path, issue.path));
-    if (problems.length > 0) {
-      const issue = problems[0];
-      throw new OpenclawError('config_invalid_value', `cannot set "${key}": ${formatPath(issue.path)} ${issue.message}`, {
-        exitCode: ExitCode.usage,
-        hint: `See \`openclaw config list --keys\` for what ${key.split('.')[0]} accepts.`,
-      });
-    }
-    this.conf.store = next;
+    await this.update((next) => {
+      setPath(next, path, value);
+      const problems = validate(configSchema, next).filter((issue) => startsWith(issue.path, path) || startsWith(path, issue.path));
+      if (problems.length > 0) {
+        const issue = problems[0];
+        throw new OpenclawError('config_invalid_value', `cannot set "${key}": ${formatPath(issue.path)} ${issue.message}`, {
+          exitCode: ExitCode.usage,
+          hint: `See \`openclaw config list --keys\` for what ${key.split('.')[0]} accepts.`,
+        });
+      }
+      return true;
+    });
   }
 
   /** Removes a key; returns false when it was not set. Unknown keys can be removed too. */
-  unset(key: string): boolean {
-    const next = structuredClone(this.conf.store);
-    const path = key.split('.');
-    let removed = deletePath(next, path);
-    if (!removed) {
-      try {
-        removed = deletePath(next, resolveKey(key));
-      } catch {
-        removed = false;
-      }
-    }
-    if (removed) this.conf.store = next;
-    return removed;
+  async unset(key: string): Promise<boolean> {
+    return this.update((next) => {
+      const path = storedPath(next, key.split('.'));
+      return path !== null && deletePath(next, path);
+    });
+  }
+
+  /** Applies `change` to a fresh copy of the file's contents and writes it when `change` returns true. */
+  private async update(change: (next: Record<string, unknown>) => boolean): Promise<boolean> {
+    return withFileLock(this.paths.config, () => {
+      const next = structuredClone(this.conf.store);
+      if (!change(next)) return false;
+      this.conf.store = next;
+      return true;
+    });
   }
 
   get path(): string {

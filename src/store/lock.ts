@@ -34,6 +34,10 @@ interface Owner {
   since: string;
 }
 
+/** The session locks this process holds, by path: one writer per session inside a process too. */
+const held = new Map<string, SessionWriterLock>();
+let releaseOnExit = false;
+
 /**
  * The single writer of a session. The owner's pid is in `<id>.lock`; a lock whose process is gone
  * (kill -9, power loss) is taken over at once, so a crash never leaves a session stuck.
@@ -41,29 +45,47 @@ interface Owner {
  */
 export class SessionWriterLock {
   private released = false;
-  private readonly onExit = () => this.release();
 
-  private constructor(readonly path: string) {
-    process.once('exit', this.onExit);
-  }
+  private constructor(readonly path: string) {}
 
   static acquire(path: string, sessionId: string): SessionWriterLock {
+    if (held.has(path)) {
+      throw new OpenclawError('session_busy', `session ${sessionId} is already open for writing in this process`, {
+        exitCode: ExitCode.runtime,
+        hint: 'Close it before opening it again; a session has one writer at a time.',
+      });
+    }
     const owner = readOwner(path);
     if (owner && owner.pid !== process.pid && isAlive(owner)) {
-      throw new OpenclawError('session_busy', `session ${sessionId} is in use by another openclaw process (pid ${owner.pid}, since ${owner.since})`, {
-        exitCode: ExitCode.runtime,
-        hint: 'Wait for it to finish, or start a new session (omit --resume/--continue), or fork it with `openclaw session fork`.',
-      });
+      const elsewhere = owner.host !== hostname();
+      throw new OpenclawError(
+        'session_busy',
+        `session ${sessionId} is in use by another openclaw process (pid ${owner.pid}${elsewhere ? ` on ${owner.host}` : ''}, since ${owner.since})`,
+        {
+          exitCode: ExitCode.runtime,
+          hint: elsewhere
+            ? `If no openclaw process runs on ${owner.host} any more, delete ${path}.`
+            : 'Wait for it to finish, or start a new session (omit --resume/--continue), or fork it with `openclaw session fork`.',
+        },
+      );
     }
     const mine: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     writeFileSync(path, JSON.stringify(mine), { mode: 0o600 });
-    return new SessionWriterLock(path);
+    const lock = new SessionWriterLock(path);
+    held.set(path, lock);
+    if (!releaseOnExit) {
+      releaseOnExit = true;
+      process.once('exit', () => {
+        for (const open of [...held.values()]) open.release();
+      });
+    }
+    return lock;
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    process.removeListener('exit', this.onExit);
+    held.delete(this.path);
     const owner = readOwner(this.path);
     if (owner?.pid === process.pid) {
       try {

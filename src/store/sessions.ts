@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ExitCode, OpenclawError, usageError } from '../errors.js';
@@ -65,6 +65,7 @@ export class SessionStore {
 
   /** A session by id or unique id prefix. */
   async find(idOrPrefix: string): Promise<SessionMeta> {
+    if (idOrPrefix.trim() === '') throw usageError('no session id given', 'List sessions with `openclaw session list`.');
     const sessions = await this.list();
     const exact = sessions.find((session) => session.id === idOrPrefix);
     if (exact) return exact;
@@ -87,15 +88,18 @@ export class SessionStore {
     return sessions.find((session) => cwd === undefined || session.cwd === cwd);
   }
 
+  /** The transcript file of a listed session, refusing one whose file is gone. */
+  existingTranscriptPath(id: string): string {
+    const path = this.transcriptPath(id);
+    if (!existsSync(path)) throw transcriptMissing(id);
+    return path;
+  }
+
   read(id: string): LoadedTranscript {
     try {
       return readTranscript(this.transcriptPath(id));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new OpenclawError('session_missing', `the transcript of session ${id} is missing`, {
-          hint: 'Run `openclaw doctor --fix` to rebuild the session index.',
-        });
-      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw transcriptMissing(id);
       if (error instanceof TranscriptError) throw new OpenclawError('session_corrupt', error.message);
       throw error;
     }
@@ -120,12 +124,18 @@ export class SessionStore {
       cost: 0,
     };
     return withFileLock(this.paths.sessions, async () => {
+      if (existsSync(this.transcriptPath(id))) throw sessionExists(id);
       const lock = SessionWriterLock.acquire(this.lockPath(id), id);
-      const writer = TranscriptWriter.create(this.transcriptPath(id), header);
-      await this.mutateIndex((data) => {
-        data.sessions[id] = meta;
-      }, false);
-      return new OpenSession(this, meta, header, [], [], writer, lock);
+      try {
+        const writer = TranscriptWriter.create(this.transcriptPath(id), header);
+        await this.mutateIndex((data) => {
+          data.sessions[id] = meta;
+        }, false);
+        return new OpenSession(this, meta, header, [], [], writer, lock);
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
     });
   }
 
@@ -177,21 +187,14 @@ export class SessionStore {
     try {
       loaded = readTranscript(source);
     } catch (error) {
-      const reason = error instanceof TranscriptError ? error.message : (error as Error).message;
-      throw usageError(`cannot import ${source}: ${reason}`, 'Import a file written by `openclaw session export --format jsonl`.');
+      throw usageError(`cannot import ${source}: ${unreadableReason(error)}`, 'Import a file written by `openclaw session export --format jsonl`.');
     }
     const { header } = loaded;
     if (!SESSION_ID.test(header.id)) throw usageError(`cannot import ${source}: invalid session id "${header.id}" in its header`);
     ensureDir(this.paths.sessions);
     return withFileLock(this.paths.sessions, async () => {
       const data = await this.readIndex();
-      if (data.sessions[header.id] || existsSync(this.transcriptPath(header.id))) {
-        throw new OpenclawError('session_exists', `session ${header.id} already exists`, {
-          exitCode: ExitCode.usage,
-          hint: `Remove it first with \`openclaw session rm ${header.id}\`, or fork it.`,
-        });
-      }
-      const { copyFileSync, chmodSync } = await import('node:fs');
+      if (data.sessions[header.id] || existsSync(this.transcriptPath(header.id))) throw sessionExists(header.id);
       const temporary = `${this.transcriptPath(header.id)}.importing`;
       copyFileSync(source, temporary);
       chmodSync(temporary, 0o600);
@@ -212,9 +215,10 @@ export class SessionStore {
     const header: TranscriptHeader = { ...loaded.header, id, created: new Date().toISOString(), parentSession: source.id };
     const lines = [header, ...loaded.entries.filter((entry) => !entry.id.startsWith('repair-'))].map((line) => `${JSON.stringify(line)}\n`);
     return withFileLock(this.paths.sessions, async () => {
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(this.transcriptPath(id), lines.join(''), { mode: 0o600, flag: 'wx' });
-      const meta: SessionMeta = { ...source, id, created: header.created, updated: header.created };
+      // The routing key stays with the original: a chat must not be routed to two sessions.
+      const { key: _routingKey, ...copied } = source;
+      const meta: SessionMeta = { ...copied, id, created: header.created, updated: header.created };
       await this.mutateIndex((data) => {
         data.sessions[id] = meta;
       }, false);
@@ -224,6 +228,7 @@ export class SessionStore {
 
   /** Rebuilds the index from the transcripts on disk. */
   async rebuildIndex(): Promise<number> {
+    ensureDir(this.paths.sessions);
     return withFileLock(this.paths.sessions, async () => {
       const sessions = this.scanTranscripts();
       await this.writeIndex({ version: 1, sessions });
@@ -239,7 +244,8 @@ export class SessionStore {
       const path = join(this.paths.sessions, name);
       try {
         const meta = metaFromTranscript(readTranscript(path), path);
-        sessions[meta.id] = meta;
+        // A session is found by its file name: a header naming another id is not one of ours.
+        if (`${meta.id}.jsonl` === name) sessions[meta.id] = meta;
       } catch {
         // not a transcript; left alone
       }
@@ -252,11 +258,11 @@ export class SessionStore {
     const file = new JSONFile<IndexData>(this.paths.sessionIndex);
     try {
       const data = await file.read();
-      if (data && typeof data.sessions === 'object' && data.sessions !== null) return data;
-      if (data === null) return { version: 1, sessions: {} };
+      if (isIndex(data)) return data;
     } catch {
-      // unreadable: fall through and rebuild from the transcripts
+      // unreadable: rebuilt from the transcripts below
     }
+    // Missing or damaged: the transcripts are the truth.
     return { version: 1, sessions: this.scanTranscripts() };
   }
 
@@ -278,6 +284,36 @@ export class SessionStore {
   }
 }
 
+function isIndex(data: unknown): data is IndexData {
+  if (typeof data !== 'object' || data === null) return false;
+  const sessions = (data as Partial<IndexData>).sessions;
+  if (typeof sessions !== 'object' || sessions === null || Array.isArray(sessions)) return false;
+  return Object.entries(sessions).every(
+    ([id, meta]) => typeof meta === 'object' && meta !== null && meta.id === id && typeof meta.updated === 'string' && typeof meta.tokens === 'object' && meta.tokens !== null,
+  );
+}
+
+function unreadableReason(error: unknown): string {
+  if (error instanceof TranscriptError) return 'it does not start with a session header';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  return (error as Error).message;
+}
+
+function transcriptMissing(id: string): OpenclawError {
+  return new OpenclawError('session_missing', `the transcript of session ${id} is missing`, {
+    hint: `Remove the session with \`openclaw session rm ${id}\`.`,
+  });
+}
+
+function sessionExists(id: string): OpenclawError {
+  return new OpenclawError('session_exists', `session ${id} already exists`, {
+    exitCode: ExitCode.usage,
+    hint: `Remove it first with \`openclaw session rm ${id}\`, or fork it.`,
+  });
+}
+
 function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta {
   const { header, entries } = loaded;
   let title = '';
@@ -296,7 +332,7 @@ function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta
       messages++;
       if (!title && entry.message.role === 'user') title = titleFrom(entry.message.text);
       if (entry.message.role === 'assistant') {
-        tokens = addUsage(tokens, entry.message.usage);
+        if (entry.message.usage) tokens = addUsage(tokens, entry.message.usage);
         provider = entry.message.provider || provider;
         model = entry.message.model || model;
       }

@@ -1,6 +1,6 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { AssistantMessage, Message, ToolResultMessage, Usage } from '../providers/types.js';
+import type { AssistantMessage, Message, ToolCallPart, ToolResultMessage, Usage } from '../providers/types.js';
 
 /**
  * A session transcript: `sessions/<id>.jsonl`, a header line, then one entry per line, only ever
@@ -90,44 +90,44 @@ export function newEntryId(): string {
 /**
  * Reads a transcript and repairs what a crash can leave: a torn last line is dropped; a line in
  * the middle that does not parse is skipped with a note; a tool call without a result is listed
- * in `orphanedCalls`, and `entries` already carries a synthetic "interrupted" result for it, so
- * the history is always valid to send to a provider.
+ * in `orphanedCalls`, and `entries` already carries a synthetic "interrupted" result for it; a
+ * result that answers no call is left out. So the history is always valid to send to a provider.
  */
 export function readTranscript(path: string): LoadedTranscript {
-  const text = readFileSync(path, 'utf8');
+  // Measured in bytes: a torn line can end inside a multi-byte character.
+  const bytes = readFileSync(path);
   const notes: string[] = [];
-  let validLength = text.length;
-  const lines = text.split('\n');
-  if (!text.endsWith('\n')) {
-    const torn = lines.pop() ?? '';
-    validLength = Buffer.byteLength(text) - Buffer.byteLength(torn);
-    if (torn.trim() !== '' && !parses(torn)) notes.push('dropped a torn last line (the previous run was cut off while writing)');
-    else if (torn.trim() !== '') {
-      lines.push(torn);
-      validLength = Buffer.byteLength(text);
+  const complete = bytes.lastIndexOf(0x0a) + 1;
+  let text = bytes.subarray(0, complete).toString('utf8');
+  let validLength = complete;
+  const tail = bytes.subarray(complete).toString('utf8');
+  if (tail.trim() !== '') {
+    if (parses(tail)) {
+      text += tail;
+      validLength = bytes.length;
+    } else {
+      notes.push('dropped a torn last line (the previous run was cut off while writing)');
     }
-  } else {
-    validLength = Buffer.byteLength(text);
   }
+  const lines = text.split('\n');
   const [headerLine, ...body] = lines;
   const header = parseHeader(headerLine, path);
   const entries: TranscriptEntry[] = [];
   body.forEach((line, index) => {
     if (line.trim() === '') return;
+    let entry: unknown;
     try {
-      const entry = JSON.parse(line) as TranscriptEntry;
-      if (typeof entry !== 'object' || entry === null || typeof entry.type !== 'string') throw new Error('not an entry');
-      entries.push(entry);
+      entry = JSON.parse(line);
     } catch {
-      notes.push(`skipped unreadable line ${index + 2}`);
+      entry = undefined;
     }
+    if (isEntry(entry)) entries.push(entry);
+    else notes.push(`skipped unreadable line ${index + 2}`);
   });
-  const orphanedCalls = findOrphanedCalls(entries);
-  if (orphanedCalls.length > 0) {
-    notes.push(`${orphanedCalls.length} tool call(s) without a result were marked interrupted`);
-    insertInterruptedResults(entries, orphanedCalls);
-  }
-  return { header, entries, notes, validLength, orphanedCalls };
+  const repair = pairToolResults(entries);
+  if (repair.orphanedCalls.length > 0) notes.push(`${repair.orphanedCalls.length} tool call(s) without a result were marked interrupted`);
+  if (repair.strayResults > 0) notes.push(`${repair.strayResults} tool result(s) that answer no tool call were left out`);
+  return { header, entries: repair.entries, notes, validLength, orphanedCalls: repair.orphanedCalls };
 }
 
 function parses(line: string): boolean {
@@ -149,39 +149,85 @@ function parseHeader(line: string | undefined, path: string): TranscriptHeader {
   throw new TranscriptError(`${path} does not start with a session header`);
 }
 
-function findOrphanedCalls(entries: TranscriptEntry[]): Array<{ id: string; name: string }> {
-  const answered = new Set<string>();
-  for (const entry of entries) {
-    if (entry.type === 'message' && entry.message.role === 'tool') answered.add(entry.message.toolCallId);
+/** A parsed line is kept only if it has the fields the rest of openclaw reads without checking. */
+function isEntry(value: unknown): value is TranscriptEntry {
+  if (!isRecord(value) || typeof value.id !== 'string' || typeof value.ts !== 'string') return false;
+  switch (value.type) {
+    case 'message':
+      return isMessage(value.message);
+    case 'meta':
+      return true;
+    case 'compaction':
+      return typeof value.summary === 'string' && typeof value.firstKeptId === 'string';
+    default:
+      return false;
   }
-  const orphaned: Array<{ id: string; name: string }> = [];
-  for (const entry of entries) {
-    if (entry.type !== 'message' || entry.message.role !== 'assistant') continue;
-    for (const part of entry.message.parts) {
-      if (part.type === 'tool_call' && !answered.has(part.id)) orphaned.push({ id: part.id, name: part.name });
-    }
-  }
-  return orphaned;
 }
 
-/** Places each synthetic result right after the tool results of the turn that made the call. */
-function insertInterruptedResults(entries: TranscriptEntry[], orphaned: Array<{ id: string; name: string }>): void {
-  const pending = new Map(orphaned.map((call) => [call.id, call]));
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index];
-    if (entry.type !== 'message' || entry.message.role !== 'assistant') continue;
-    const calls = entry.message.parts.filter((part) => part.type === 'tool_call' && pending.has(part.id));
-    if (calls.length === 0) continue;
-    let insertAt = index + 1;
-    while (insertAt < entries.length) {
-      const next = entries[insertAt];
-      if (next.type === 'message' && next.message.role === 'tool') insertAt++;
-      else break;
-    }
-    const synthetic = calls.map((part) => interruptedEntry(part.type === 'tool_call' ? part.id : '', part.type === 'tool_call' ? part.name : ''));
-    entries.splice(insertAt, 0, ...synthetic);
-    index = insertAt + synthetic.length - 1;
+function isMessage(value: unknown): value is Message {
+  if (!isRecord(value)) return false;
+  switch (value.role) {
+    case 'user':
+      return typeof value.text === 'string';
+    case 'assistant':
+      return Array.isArray(value.parts) && value.parts.every((part) => isRecord(part) && typeof part.type === 'string');
+    case 'tool':
+      return typeof value.toolCallId === 'string' && typeof value.content === 'string';
+    default:
+      return false;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Pairs each assistant turn's tool calls with the results that follow it, before the next user or
+ * assistant message. A call left without a result gets a synthetic "interrupted" one right after
+ * the results its turn did get; a result that answers no open call is left out. Pairing is by
+ * position, not by id alone, because some servers reuse ids such as `call_0` in every response.
+ */
+function pairToolResults(entries: TranscriptEntry[]): {
+  entries: TranscriptEntry[];
+  orphanedCalls: Array<{ id: string; name: string }>;
+  strayResults: number;
+} {
+  const paired: TranscriptEntry[] = [];
+  const orphanedCalls: Array<{ id: string; name: string }> = [];
+  let strayResults = 0;
+  let open: ToolCallPart[] = [];
+  let insertAt = 0;
+  const closeTurn = () => {
+    if (open.length === 0) return;
+    paired.splice(insertAt, 0, ...open.map((call) => interruptedEntry(call.id, call.name)));
+    orphanedCalls.push(...open.map(({ id, name }) => ({ id, name })));
+    open = [];
+  };
+  for (const entry of entries) {
+    if (entry.type === 'message' && entry.message.role === 'tool') {
+      const { toolCallId } = entry.message;
+      const index = open.findIndex((call) => call.id === toolCallId);
+      if (index < 0) {
+        strayResults++;
+        continue;
+      }
+      open.splice(index, 1);
+      paired.push(entry);
+      insertAt = paired.length;
+      continue;
+    }
+    if (entry.type === 'message') {
+      closeTurn();
+      if (entry.message.role === 'assistant') {
+        open = entry.message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call');
+        insertAt = paired.length + 1;
+      }
+    }
+    paired.push(entry);
+  }
+  closeTurn();
+  return { entries: paired, orphanedCalls, strayResults };
 }
 
 function interruptedEntry(callId: string, name: string): MessageEntry {
@@ -219,8 +265,16 @@ export class TranscriptWriter {
   /** Opens for appending after `readTranscript`, cutting a torn tail first. */
   static resume(path: string, loaded: LoadedTranscript): TranscriptWriter {
     const fd = openSync(path, 'r+');
-    if (fstatSync(fd).size !== loaded.validLength) ftruncateSync(fd, loaded.validLength);
-    closeSync(fd);
+    try {
+      if (fstatSync(fd).size !== loaded.validLength) ftruncateSync(fd, loaded.validLength);
+      // A complete last line written without its newline: end it, or the next entry would join it.
+      const last = Buffer.alloc(1);
+      if (loaded.validLength > 0 && readSync(fd, last, 0, 1, loaded.validLength - 1) === 1 && last[0] !== 0x0a) {
+        writeSync(fd, '\n', loaded.validLength);
+      }
+    } finally {
+      closeSync(fd);
+    }
     const last = [...loaded.entries].reverse().find((entry) => !entry.id.startsWith('repair-'));
     return new TranscriptWriter(openSync(path, 'a'), last?.id ?? null);
   }

@@ -19,19 +19,20 @@ export async function get(key: string, options: { json?: boolean }): Promise<voi
 }
 
 export async function set(key: string, value: string): Promise<void> {
-  const writer = await ConfigWriter.open(storePaths());
   if (/apikey$|api_key$|token$|secret$/i.test(key)) {
     throw new OpenclawError('config_secret', `"${key}" looks like a secret; openclaw does not store keys in config.json`, {
       exitCode: ExitCode.usage,
       hint: 'Keep the key in an environment variable and name it: openclaw config set providers.<id>.apiKeyEnv MY_KEY_VAR',
     });
   }
-  writer.set(key, parseValue(value));
+  const writer = await ConfigWriter.open(storePaths());
+  await writer.set(key, parseValue(value));
 }
 
 export async function unset(key: string): Promise<void> {
   const writer = await ConfigWriter.open(storePaths());
-  if (!writer.unset(key)) {
+  if (!(await writer.unset(key))) {
+    resolveKey(key); // a key that is neither stored nor known is a typo: refuse it with a suggestion
     process.stderr.write(`openclaw: "${key}" was not set\n`);
     process.exitCode = ExitCode.runtime;
   }

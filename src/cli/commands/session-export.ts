@@ -1,4 +1,5 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { errorMessage, OpenclawError } from '../../errors.js';
 import { storePaths } from '../../store/paths.js';
 import { SessionStore, type SessionMeta } from '../../store/sessions.js';
 import type { TranscriptEntry } from '../../store/transcript.js';
@@ -8,14 +9,23 @@ export default async function sessionExport(id: string, options: { format: 'md' 
   const meta = await store.find(id);
   if (options.format === 'jsonl') {
     // The transcript itself, byte for byte: it imports back unchanged.
-    const source = store.transcriptPath(meta.id);
-    if (options.output) copyFileSync(source, options.output);
-    else process.stdout.write((await import('node:fs')).readFileSync(source));
+    const source = store.existingTranscriptPath(meta.id);
+    if (options.output) writeOutput(options.output, () => copyFileSync(source, options.output as string));
+    else process.stdout.write(readFileSync(source));
     return;
   }
   const markdown = renderMarkdown(meta, store.read(meta.id).entries);
-  if (options.output) writeFileSync(options.output, markdown);
+  // Private like the transcript it comes from.
+  if (options.output) writeOutput(options.output, () => writeFileSync(options.output as string, markdown, { mode: 0o600 }));
   else process.stdout.write(markdown);
+}
+
+function writeOutput(path: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    throw new OpenclawError('export_unwritable', `cannot write ${path}: ${errorMessage(error)}`);
+  }
 }
 
 /** A transcript for people: the conversation, tool calls with their decisions and results. */

@@ -10,7 +10,8 @@ export default async function sessionList(options: { json?: boolean; here?: bool
     return;
   }
   if (sessions.length === 0) {
-    process.stdout.write('No sessions yet. Start one with `openclaw chat -p "..."`.\n');
+    const where = options.here ? ` in ${process.cwd()}` : ' yet';
+    process.stdout.write(`No sessions${where}. Start one with \`openclaw chat -p "..."\`.\n`);
     return;
   }
   const rows = sessions.map((session) => [
