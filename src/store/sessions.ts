@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, readdirSync, renameSync, rmSync, s
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ExitCode, OpenclawError, usageError } from '../errors.js';
+import { costOf, modelInfo } from '../providers/models.js';
 import { addUsage, emptyUsage, type Usage } from '../providers/types.js';
 import { withFileLock, SessionWriterLock } from './lock.js';
 import { ensureDir, type StorePaths } from './paths.js';
@@ -321,6 +322,7 @@ function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta
   let model = '';
   let tokens = emptyUsage();
   let messages = 0;
+  let cost = 0;
   let updated = header.created;
   for (const entry of entries) {
     if (entry.ts > updated) updated = entry.ts;
@@ -332,14 +334,18 @@ function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta
       messages++;
       if (!title && entry.message.role === 'user') title = titleFrom(entry.message.text);
       if (entry.message.role === 'assistant') {
-        if (entry.message.usage) tokens = addUsage(tokens, entry.message.usage);
+        if (entry.message.usage) {
+          tokens = addUsage(tokens, entry.message.usage);
+          // Built-in prices only: per-provider prices live in the config, not the transcript.
+          cost += costOf(modelInfo(entry.message.model ?? ''), entry.message.usage);
+        }
         provider = entry.message.provider || provider;
         model = entry.message.model || model;
       }
     }
   }
   if (updated === header.created) updated = statSync(path).mtime.toISOString();
-  return { id: header.id, title, cwd: header.cwd, provider, model, created: header.created, updated, messages, tokens, cost: 0 };
+  return { id: header.id, title, cwd: header.cwd, provider, model, created: header.created, updated, messages, tokens, cost: Math.round(cost * 1e6) / 1e6 };
 }
 
 export function titleFrom(text: string): string {

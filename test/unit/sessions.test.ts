@@ -431,6 +431,19 @@ describe('SessionStore: the index', () => {
     expect((await store.list()).map((meta) => meta.id)).toEqual(['good']);
   });
 
+  it('recomputes tokens and the cost of known models when rebuilding', async () => {
+    const session = await create({ id: 'priced' });
+    const usage = { input: 1_000_000, output: 100_000, cacheRead: 0, cacheWrite: 0 };
+    session.append({ type: 'message', message: { role: 'user', text: 'hi' } });
+    session.append({ type: 'message', message: { role: 'assistant', parts: [{ type: 'text', text: 'yo' }], stopReason: 'stop', provider: 'openai', model: 'gpt-4o-2024-08-06', usage } });
+    session.close();
+    writeFileSync(paths.sessionIndex, 'garbage');
+    const [meta] = await store.list();
+    expect(meta.tokens).toEqual(usage);
+    // gpt-4o: $2.50 per million input, $10 per million output
+    expect(meta.cost).toBeCloseTo(2.5 + 1.0, 6);
+  });
+
   it('is written back by rebuildIndex', async () => {
     await createClosed({ id: 'one' });
     await createClosed({ id: 'two' });
