@@ -30,10 +30,14 @@ export interface ApprovalRequest {
   args: unknown;
   target: ToolTarget;
   why: string;
+  /** Rules that would allow such calls from now on; empty when no rule can (command substitution). */
+  suggestedRules: string[];
 }
 
 export interface ApprovalAnswer {
   decision: 'allow' | 'deny';
+  /** How long an "allow" lasts: this call, this session (rules added in memory), or always (saved). */
+  scope?: 'once' | 'session' | 'always';
   /** Free text for the model when denied. */
   reason?: string;
 }
@@ -58,6 +62,8 @@ export interface AgentRun {
   retry: RetryPolicy;
   /** Asks a person. Absent when nobody can answer (print mode, a channel): such calls are denied. */
   approve?: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
+  /** Called with the rules of an "always" approval, to save them. */
+  onAlwaysAllow?: (rules: string[]) => Promise<void>;
   /** Shown to the model when a call needs approval and nobody can give it. */
   noApproverHint?: string;
   toolContext: Omit<ToolContext, 'signal'>;
@@ -232,10 +238,17 @@ async function* executeCall(run: AgentRun, call: ToolCallPart, append: Append): 
   const verdict = run.policy.decide(tool!.name, tool!.capability, target);
   if (verdict.decision === 'ask') {
     if (run.approve) {
-      const answer = await run.approve({ id: call.id, tool: tool!.name, capability: tool!.capability, args, target, why: verdict.why });
+      const suggestedRules = run.policy.suggestRules(tool!.name, tool!.capability, target);
+      const answer = await run.approve({ id: call.id, tool: tool!.name, capability: tool!.capability, args, target, why: verdict.why, suggestedRules });
+      const scope = answer.scope ?? 'once';
+      if (answer.decision === 'allow' && scope !== 'once' && suggestedRules.length > 0) {
+        for (const rule of suggestedRules) run.policy.addRule('allow', rule);
+        if (scope === 'always') await run.onAlwaysAllow?.(suggestedRules);
+      }
+      const lasting = scope === 'once' || suggestedRules.length === 0 ? '' : ` (${scope === 'always' ? 'always' : 'for this session'}: ${suggestedRules.join(', ')})`;
       decision =
         answer.decision === 'allow'
-          ? { decision: 'allow', by: 'user', why: 'approved by the user' }
+          ? { decision: 'allow', by: 'user', ...(lasting ? { rule: suggestedRules.join(', ') } : {}), why: `approved by the user${lasting}` }
           : { decision: 'deny', by: 'user', why: `denied by the user${answer.reason ? `: ${answer.reason}` : ''}` };
     } else {
       decision = { decision: 'deny', by: verdict.by, ...(verdict.rule ? { rule: verdict.rule } : {}), why: `${verdict.why}, and nobody can approve it here${run.noApproverHint ? `. ${run.noApproverHint}` : ''}` };

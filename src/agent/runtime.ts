@@ -1,3 +1,4 @@
+import { ApprovalStore } from '../policy/approvals.js';
 import { Policy } from '../policy/policy.js';
 import { createProvider, type ProviderConnection } from '../providers/connection.js';
 import { modelInfo } from '../providers/models.js';
@@ -43,18 +44,23 @@ const DEFAULT_SHELL_OUTPUT_BYTES = 30_000;
 export class Agent {
   readonly policy: Policy;
   readonly tools: ToolRegistry;
+  readonly approvals: ApprovalStore;
   private readonly history: Message[];
+  /** Rules from approvals.json: their use is recorded as `lastUsed`. */
+  private readonly savedRules: Set<string>;
 
   private constructor(
     readonly options: AgentOptions,
     private readonly provider: Provider,
   ) {
     const { config, cwd, paths } = options;
+    this.approvals = new ApprovalStore(paths.home);
+    this.savedRules = new Set(this.approvals.rulesFor(cwd));
     this.policy = new Policy({
       mode: options.mode,
       workspace: cwd,
       storeHome: paths.home,
-      allow: [...(config.permissions?.allow ?? []), ...(options.allow ?? [])],
+      allow: [...(config.permissions?.allow ?? []), ...this.savedRules, ...(options.allow ?? [])],
       deny: [...(config.permissions?.deny ?? []), ...(options.deny ?? [])],
     });
     this.tools = new ToolRegistry(builtinTools());
@@ -75,7 +81,7 @@ export class Agent {
     const { config, connection, cwd, session } = this.options;
     yield { type: 'session', id: this.sessionId, provider: connection.id, model: connection.model, cwd, resumed: this.history.length > 0 };
     const modelSettings = connection.settings.models?.[connection.model];
-    yield* runAgent({
+    const events = runAgent({
       provider: this.provider,
       model: connection.model,
       modelInfo: modelInfo(connection.model, modelSettings),
@@ -89,6 +95,12 @@ export class Agent {
       maxOutputTokens: modelSettings?.maxOutputTokens ?? config.maxOutputTokens,
       retry: { ...defaultRetryPolicy, ...config.retry },
       approve: options.approve,
+      onAlwaysAllow: async (rules) => {
+        for (const rule of rules) {
+          await this.approvals.add(rule, cwd);
+          this.savedRules.add(rule);
+        }
+      },
       noApproverHint: `To allow it, rerun with --approval ${this.policy.mode === 'auto-edit' ? 'full' : 'auto-edit or full'}, or --allow '<tool>(<pattern>)'`,
       toolContext: {
         cwd,
@@ -101,6 +113,13 @@ export class Agent {
       secrets: [connection.apiKey],
       signal: options.signal,
     });
+    for await (const event of events) {
+      if (event.type === 'approval' && event.by === 'rule' && event.rule) {
+        const used = event.rule.split(', ').filter((rule) => this.savedRules.has(rule));
+        for (const rule of used) await this.approvals.touch(rule, cwd);
+      }
+      yield event;
+    }
   }
 
   close(): void {

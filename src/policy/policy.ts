@@ -78,6 +78,25 @@ export class Policy {
     this.rules[effect].push(parseRule(text));
   }
 
+  /**
+   * The rules that would allow this call next time, for "this session" and "always" approvals.
+   * Narrow on purpose: a subcommand for tools like git and npm (`shell(npm test *)`), the exact
+   * command otherwise, the exact file for file tools. Empty when no rule can vouch for the call
+   * (command substitution).
+   */
+  suggestRules(toolName: string, capability: Capability, target: ToolTarget): string[] {
+    if (target.kind === 'none') return [toolName];
+    if (target.kind === 'paths') {
+      return target.paths.map((path) => {
+        const resolved = this.resolve(path);
+        return `${capability}(${resolved.inside ?? resolved.real})`;
+      });
+    }
+    const { parts, opaque } = splitCommand(target.command);
+    if (opaque || parts.length === 0) return [];
+    return [...new Set(parts.map((part) => `${toolName}(${commandPrefix(part)})`))];
+  }
+
   decide(toolName: string, capability: Capability, target: ToolTarget): PolicyDecision {
     if (target.kind === 'paths') return this.decidePaths(toolName, capability, target.paths);
     if (target.kind === 'command') return this.decideCommand(toolName, capability, target.command);
@@ -193,6 +212,17 @@ export class Policy {
     if (ENV_FILE.test(basename(path.absolute)) || ENV_FILE.test(basename(path.real))) return 'an environment file that may hold secrets';
     return undefined;
   }
+}
+
+/** Tools whose second word is a subcommand worth its own rule: `git status`, `npm test`. */
+const SUBCOMMAND_TOOLS = new Set([
+  'git', 'npm', 'pnpm', 'yarn', 'bun', 'npx', 'cargo', 'go', 'make', 'docker', 'kubectl', 'pip', 'uv', 'poetry', 'gh', 'dotnet', 'mvn', 'gradle', 'bundle', 'rake', 'deno', 'brew', 'apt', 'systemctl', 'just', 'mix',
+]);
+
+function commandPrefix(part: string): string {
+  const words = part.split(' ');
+  if (words.length >= 2 && SUBCOMMAND_TOOLS.has(words[0]) && /^[a-z][a-z0-9:._-]*$/i.test(words[1])) return `${words[0]} ${words[1]} *`;
+  return part;
 }
 
 /** The real path of `path`, following symlinks; for a path that does not exist yet, of its nearest existing parent. */
