@@ -159,8 +159,17 @@ mode: calls that would need approval are denied unless --approval or --allow per
     .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.edit }))));
 
   const approvals = program.command('approvals').description('"always" approvals saved as rules');
-  approvals.command('list').description('list saved approvals').option('--json', 'JSON output').action(notYetAvailable('approvals list'));
-  approvals.command('rm').description('remove a saved approval').argument('<rule>').action(notYetAvailable('approvals rm'));
+  approvals
+    .command('list')
+    .description('list saved approvals: the rule, where and when it was granted, when it was last used')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/approvals.js').then((m) => ({ default: m.list }))));
+  approvals
+    .command('rm')
+    .description('remove a saved approval')
+    .argument('<rule>', "the rule as listed, e.g. 'shell(npm test *)'")
+    .option('--where <dir>', 'only the approval granted in this directory')
+    .action(lazy(() => import('./commands/approvals.js').then((m) => ({ default: m.rm }))));
 
   const mcp = program.command('mcp').description('Model Context Protocol servers');
   mcp.command('add').description('add an MCP server (stdio command or --url)').argument('<name>').argument('[command...]').action(notYetAvailable('mcp add'));
