@@ -94,7 +94,7 @@ export class Policy {
     }
     const { parts, opaque } = splitCommand(target.command);
     if (opaque || parts.length === 0) return [];
-    return [...new Set(parts.map((part) => `${toolName}(${commandPrefix(part)})`))];
+    return [...new Set(parts.map((part) => `${toolName}(${commandPrefix(part.elevated ? part.written : part.command)})`))];
   }
 
   decide(toolName: string, capability: Capability, target: ToolTarget): PolicyDecision {
@@ -138,26 +138,24 @@ export class Policy {
 
   private decideCommand(toolName: string, capability: Capability, command: string): PolicyDecision {
     const { parts, opaque } = splitCommand(command);
-    const partMatches = (rule: Rule) => (part: string) => matchesCommand(rule.pattern, part);
-    for (const rule of this.applicable('deny', toolName, capability)) {
-      if (!rule.pattern || parts.some(partMatches(rule))) {
-        return { decision: 'deny', by: 'rule', rule: rule.text, why: `denied by rule ${rule.text}` };
-      }
-    }
-    const ask = this.firstRule('ask', toolName, capability, (rule) => !rule.pattern || parts.some(partMatches(rule)));
+    // A restricting rule matches what runs or what is written (`shell(sudo *)` sees the wrapper).
+    const restricts = (rule: Rule) => !rule.pattern || parts.some((part) => matchesCommand(rule.pattern, part.command) || matchesCommand(rule.pattern, part.written));
+    const deny = this.firstRule('deny', toolName, capability, restricts);
+    if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
+    const ask = this.firstRule('ask', toolName, capability, restricts);
     if (ask) return { decision: 'ask', by: 'rule', rule: ask.text, why: `rule ${ask.text} asks first` };
     // Each part may be allowed by a different rule: `git status && npm test`.
     const allowRules = this.applicable('allow', toolName, capability);
     const bare = allowRules.find((rule) => !rule.pattern);
     if (bare) return { decision: 'allow', by: 'rule', rule: bare.text, why: `allowed by rule ${bare.text}` };
     if (!opaque && parts.length > 0) {
-      const used = parts.map((part) => allowRules.find((rule) => matchesCommand(rule.pattern, part)));
+      const used = parts.map((part) => allowRules.find((rule) => matchesCommand(rule.pattern, part.elevated ? part.written : part.command)));
       if (used.every((rule) => rule !== undefined)) {
         const names = [...new Set(used.map((rule) => rule!.text))].join(', ');
         return { decision: 'allow', by: 'rule', rule: names, why: `allowed by rule ${names}` };
       }
     }
-    return this.byMode(capability, opaque ? ' (the command uses substitution, which rules cannot vouch for)' : '');
+    return this.byMode(capability, opaque ? ' (part of the command cannot be known before it runs: substitution, eval or a script on stdin)' : '');
   }
 
   private decideByRules(

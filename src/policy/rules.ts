@@ -45,38 +45,180 @@ export function matchesPath(rule: Rule, absolute: string, relativePath: string |
 
 /**
  * A shell command split into the simple commands it runs. `a && b | c; d` is four parts; a
- * command is allowed by rules only if every part is. Command substitution and backticks cannot
- * be seen through here, so such a command is `opaque` and no allow rule matches it.
+ * command is allowed by rules only if every part is. Wrappers are seen through: in
+ * `timeout 5 env X=1 bash -c 'npm test'` the part that runs is `npm test`.
  */
+export interface CommandPart {
+  /** What actually runs, wrappers and variable assignments removed. */
+  command: string;
+  /** The simple command as written. */
+  written: string;
+  /** Runs with raised privileges (sudo, doas): only a rule naming the wrapper allows it. */
+  elevated: boolean;
+}
+
 export interface ParsedCommand {
-  parts: string[];
+  parts: CommandPart[];
+  /**
+   * Some of what runs cannot be known from the text: command substitution, `eval`, a shell
+   * reading its script from stdin. Deny rules still see what can be seen (the inside of
+   * `$(...)` is split too); no allow rule vouches for an opaque command.
+   */
   opaque: boolean;
 }
 
-export function splitCommand(command: string): ParsedCommand {
-  const opaque = /\$\(|`|<\(|>\(/.test(command);
-  const parts: string[] = [];
+const MAX_DEPTH = 4;
+
+export function splitCommand(command: string, depth = 0): ParsedCommand {
+  const parts: CommandPart[] = [];
+  let opaque = false;
+  const { text, bodies } = extractSubstitutions(command);
+  if (bodies.length > 0) opaque = true;
+  for (const body of bodies) {
+    if (depth >= MAX_DEPTH) break;
+    parts.push(...splitCommand(body, depth + 1).parts);
+  }
   let words: string[] = [];
+  let redirectTarget = false;
   const flush = () => {
     while (words.length > 0 && RESERVED.has(words[0])) words.shift();
-    if (words.length > 0) parts.push(words.join(' '));
+    if (words.length > 0) {
+      const unwrapped = unwrap(words, depth);
+      parts.push(...unwrapped.parts);
+      opaque ||= unwrapped.opaque;
+    }
     words = [];
   };
-  for (const token of parseShell(asBashReadsIt(command), (name) => `$${name}`)) {
-    if (typeof token === 'string') {
-      words.push(token);
+  for (const token of parseShell(asBashReadsIt(text), (name) => `$${name}`)) {
+    if (typeof token === 'string' || ('op' in token && token.op === 'glob')) {
+      // The file a redirection names is not an argument of the command: `c > out` runs `c`.
+      if (!redirectTarget) words.push(typeof token === 'string' ? token : (token as { pattern: string }).pattern);
+      redirectTarget = false;
     } else if ('op' in token) {
-      if (token.op === 'glob') words.push((token as { pattern: string }).pattern);
-      else if (['&&', '||', ';', '|', '&', '|&', ';;', '(', ')'].includes(token.op)) flush();
-      // redirections (>, <, >>) keep the command they belong to
+      if (SEPARATORS.has(token.op)) flush();
+      redirectTarget = REDIRECTIONS.has(token.op);
     }
   }
   flush();
   return { parts, opaque };
 }
 
+const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '|&', ';;', '(', ')']);
+const REDIRECTIONS = new Set(['>', '>>', '<', '<<', '<<<', '>&', '<&', '&>', '&>>', '>|', '<>']);
+
 /** Words that open or close a compound command (`if`, `{`, `do`...) rather than run anything. */
 const RESERVED = new Set(['!', '{', '}', 'if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', 'time']);
+
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'fish']);
+/** Wrappers that run the rest of their words as a command, with the options each takes an argument for. */
+const WRAPPERS: Record<string, { withArgument: Set<string>; leading?: 'duration' }> = {
+  env: { withArgument: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']) },
+  nice: { withArgument: new Set(['-n', '--adjustment']) },
+  nohup: { withArgument: new Set() },
+  command: { withArgument: new Set() },
+  exec: { withArgument: new Set(['-a']) },
+  builtin: { withArgument: new Set() },
+  stdbuf: { withArgument: new Set(['-i', '-o', '-e']) },
+  timeout: { withArgument: new Set(['-s', '--signal', '-k', '--kill-after']), leading: 'duration' },
+  xargs: { withArgument: new Set(['-I', '-n', '-P', '-d', '-L', '-s', '-a', '-E', '--max-args', '--max-procs', '--delimiter', '--arg-file']) },
+  sudo: { withArgument: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir', '--host', '--prompt']) },
+  doas: { withArgument: new Set(['-u', '-C']) },
+};
+const ELEVATING = new Set(['sudo', 'doas']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Strips assignments and wrappers off a simple command; a shell's `-c` script is split in turn. */
+function unwrap(words: string[], depth: number): ParsedCommand {
+  const written = words.join(' ');
+  let elevated = false;
+  let index = 0;
+  for (;;) {
+    while (index < words.length && ASSIGNMENT.test(words[index])) index++;
+    const word = words[index];
+    const wrapper = word === undefined ? undefined : WRAPPERS[word];
+    if (wrapper) {
+      elevated ||= ELEVATING.has(word);
+      index++;
+      while (index < words.length && (words[index].startsWith('-') || (word === 'env' && ASSIGNMENT.test(words[index])))) {
+        if (words[index] === '--') {
+          index++;
+          break;
+        }
+        index += wrapper.withArgument.has(words[index]) ? 2 : 1;
+      }
+      if (wrapper.leading === 'duration') index++;
+      continue;
+    }
+    if (word !== undefined && SHELLS.has(word.split('/').pop()!)) {
+      const flag = words.slice(index + 1).findIndex((arg) => /^-[a-z]*c[a-z]*$/.test(arg));
+      if (flag >= 0) {
+        const script = words[index + 2 + flag];
+        if (script === undefined || depth >= MAX_DEPTH) return { parts: [{ command: words.slice(index).join(' '), written, elevated }], opaque: true };
+        const inner = splitCommand(script, depth + 1);
+        return { parts: inner.parts.map((part) => ({ ...part, written, elevated: part.elevated || elevated })), opaque: inner.opaque };
+      }
+      const script = words.slice(index + 1).find((arg) => !arg.startsWith('-'));
+      // Without -c and without a script file, the shell runs whatever arrives on stdin.
+      return { parts: [{ command: words.slice(index).join(' '), written, elevated }], opaque: script === undefined };
+    }
+    if (word === 'eval' || word === 'source' || word === '.') {
+      const inner = word === 'eval' && depth < MAX_DEPTH ? splitCommand(words.slice(index + 1).join(' '), depth + 1).parts : [];
+      return { parts: [{ command: words.slice(index).join(' '), written, elevated }, ...inner], opaque: true };
+    }
+    break;
+  }
+  if (index >= words.length) return { parts: [{ command: written, written, elevated }], opaque: false };
+  return { parts: [{ command: words.slice(index).join(' '), written, elevated }], opaque: false };
+}
+
+/**
+ * Takes out each `$(...)`, backtick pair and process substitution `<(...)`, outside single
+ * quotes: their bodies are split as commands of their own, and the text keeps a placeholder word.
+ */
+function extractSubstitutions(command: string): { text: string; bodies: string[] } {
+  const bodies: string[] = [];
+  let text = '';
+  let quote: string | undefined;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index];
+    const opensParen = command[index + 1] === '(' && (char === '$' || (quote === undefined && (char === '<' || char === '>')));
+    if (char === '\\' && quote !== "'") {
+      text += command.slice(index, index + 2);
+      index++;
+    } else if (quote === "'") {
+      if (char === "'") quote = undefined;
+      text += char;
+    } else if (char === "'" && quote === undefined) {
+      quote = "'";
+      text += char;
+    } else if (char === '"') {
+      quote = quote === '"' ? undefined : '"';
+      text += char;
+    } else if (opensParen) {
+      let level = 1;
+      let end = index + 2;
+      while (end < command.length && level > 0) {
+        if (command[end] === '(') level++;
+        else if (command[end] === ')') level--;
+        end++;
+      }
+      bodies.push(command.slice(index + 2, level === 0 ? end - 1 : end));
+      text += SUBSTITUTED;
+      index = end - 1;
+    } else if (char === '`') {
+      const end = command.indexOf('`', index + 1);
+      bodies.push(command.slice(index + 1, end === -1 ? command.length : end));
+      text += SUBSTITUTED;
+      index = end === -1 ? command.length : end;
+    } else {
+      text += char;
+    }
+  }
+  return { text, bodies };
+}
+
+/** Stands where a substitution was: a word no rule pattern is likely to name by accident. */
+const SUBSTITUTED = '⟨substitution⟩';
 
 /**
  * Rewrites a command where shell-quote would read it otherwise than bash, which would let
@@ -109,6 +251,9 @@ function asBashReadsIt(command: string): string {
       // The comment ends at the newline, which still ends the command before it.
       const newline = command.indexOf('\n', index);
       index = newline === -1 ? command.length : newline - 1;
+    } else if (wordStart && /^\d+[<>]/.test(command.slice(index, index + 12))) {
+      // A file descriptor before a redirection (`2>&1`) is not a word of the command.
+      while (/\d/.test(command[index + 1])) index++;
     } else {
       if (char === "'" || char === '"') quote = char;
       text += char === '\n' ? ';' : char;
