@@ -1,4 +1,9 @@
-import { Validator, type OutputUnit } from '@cfworker/json-schema';
+import { createRequire } from 'node:module';
+import type { OutputUnit, Validator } from '@cfworker/json-schema';
+
+// Loaded on first use: a run with no config file and no tool call never validates anything.
+const require = createRequire(import.meta.url);
+let ValidatorClass: typeof Validator | undefined;
 
 /**
  * JSON Schema validation for everything that crosses an edge: config, tool arguments, frames.
@@ -16,7 +21,8 @@ const validators = new WeakMap<object, Validator>();
 export function validate(schema: object, value: unknown): SchemaIssue[] {
   let validator = validators.get(schema);
   if (!validator) {
-    validator = new Validator(schema as ConstructorParameters<typeof Validator>[0], '2020-12', false);
+    ValidatorClass ??= (require('@cfworker/json-schema') as typeof import('@cfworker/json-schema')).Validator;
+    validator = new ValidatorClass(schema as ConstructorParameters<typeof Validator>[0], '2020-12', false);
     validators.set(schema, validator);
   }
   const result = validator.validate(value);

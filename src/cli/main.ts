@@ -1,6 +1,6 @@
+import { writeSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
 import { cachedHelp } from './help-cache.js';
-import { reportError } from './output.js';
 import { version } from './version.js';
 
 /**
@@ -9,12 +9,12 @@ import { version } from './version.js';
  */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${version()}\n`);
+    print(`${version()}\n`);
     return;
   }
   const help = cachedHelp(argv);
   if (help !== undefined) {
-    process.stdout.write(help);
+    print(help);
     return;
   }
 
@@ -32,7 +32,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       process.exitCode = benign ? ExitCode.ok : ExitCode.usage;
       return;
     }
+    const { reportError } = await import('./output.js');
     process.exitCode = reportError(error);
+  }
+}
+
+/**
+ * Writes straight to fd 1: setting up process.stdout costs more than the rest of `--version`.
+ * A non-blocking stdout that is full (EAGAIN) falls back to the stream.
+ */
+function print(text: string): void {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
   }
 }
 

@@ -1,6 +1,12 @@
-import picomatch from 'picomatch';
-import { parse as parseShell } from 'shell-quote';
+import { createRequire } from 'node:module';
 import { usageError } from '../errors.js';
+
+// Loaded on first use: most runs never match a path rule or split a command.
+const require = createRequire(import.meta.url);
+let picomatchModule: typeof import('picomatch') | undefined;
+let shellQuoteModule: typeof import('shell-quote') | undefined;
+const picomatch = (...args: Parameters<typeof import('picomatch')>) => (picomatchModule ??= require('picomatch') as typeof import('picomatch'))(...args);
+const parseShell = (...args: Parameters<typeof import('shell-quote').parse>) => (shellQuoteModule ??= require('shell-quote') as typeof import('shell-quote')).parse(...args);
 
 /**
  * A permission rule: `tool(pattern)` or a bare `tool`. The tool part names a tool (`shell`,

@@ -39,6 +39,7 @@ export function loadConfig(paths: StorePaths): LoadedConfig {
 
 /** Drops every unknown or invalid value, with a warning naming its key. */
 export function sanitize(raw: Record<string, unknown>): LoadedConfig {
+  if (Object.keys(raw).length === 0) return { config: {}, warnings: [] };
   const config = structuredClone(raw);
   const warnings: string[] = [];
   const issues = validate(configSchema, config);
