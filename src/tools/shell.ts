@@ -25,7 +25,10 @@ export const shellTool: Tool<ShellArgs> = {
     const { execa } = await import('execa');
     const timeout = args.timeout_ms ?? context.limits.shellTimeoutMs;
     const started = Date.now();
-    const subprocess = execa('bash', ['-c', args.command], {
+    const argv = ['bash', '-c', args.command];
+    const confined = await context.sandbox?.wrap(argv, context.cwd);
+    const [file, ...rest] = confined ? [confined.file, ...confined.args] : argv;
+    const subprocess = execa(file, rest, {
       cwd: context.cwd,
       all: true,
       reject: false,
@@ -58,6 +61,7 @@ export const shellTool: Tool<ShellArgs> = {
       summary: `${args.command.split('\n')[0].slice(0, 80)} → ${status} (${seconds}s)`,
       touched: [args.command],
       exitCode,
+      ...(confined ? { sandboxed: true } : {}),
     };
   },
 };

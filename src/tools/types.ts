@@ -14,6 +14,12 @@ export interface ToolContext {
   limits: { shellTimeoutMs: number; shellMaxOutputBytes: number };
   /** The environment commands run with: the user's, minus the secrets openclaw itself holds. */
   env: NodeJS.ProcessEnv;
+  /** Confines commands (bubblewrap); absent or returning undefined runs them as they are. */
+  sandbox?: CommandSandbox;
+}
+
+export interface CommandSandbox {
+  wrap(argv: string[], cwd: string): Promise<{ file: string; args: string[] } | undefined>;
 }
 
 export interface ToolOutput {
@@ -25,6 +31,8 @@ export interface ToolOutput {
   /** Absolute paths read or written, or the command run: the audit trail. */
   touched?: string[];
   exitCode?: number;
+  /** The command ran inside the sandbox. */
+  sandboxed?: boolean;
 }
 
 export interface Tool<Args = Record<string, unknown>> {
