@@ -89,8 +89,9 @@ mode: calls that would need approval are denied unless --approval or --allow per
     .command('show')
     .description('print a session transcript')
     .argument('<id>', 'session id or unique prefix')
-    .option('--json', 'the raw entries as JSON lines')
+    .option('--json', 'the raw entries as JSON lines (with --tools: a JSON array)')
     .option('--all', 'include compacted history')
+    .option('--tools', 'the audit trail: every tool call, its decision (rule, mode, user), exit code, duration, what it touched')
     .action(lazy(() => import('./commands/session-show.js')));
   session
     .command('export')

@@ -37,6 +37,8 @@ export interface ToolAudit {
   /** Paths read or written, commands run. */
   touched?: string[];
   exitCode?: number;
+  /** The command ran inside the sandbox. */
+  sandboxed?: boolean;
 }
 
 export interface MessageEntry extends EntryBase {

@@ -239,6 +239,26 @@ describe('approval flags', () => {
     }
   });
 
+  it('session show --tools lists each call with its decision, exit code and what it touched', async () => {
+    fake.script(
+      { toolCalls: [{ name: 'shell', args: { command: 'echo audited' } }, { name: 'write', args: { path: 'blocked.txt', content: 'x' } }] },
+      { text: 'done' },
+    );
+    expect((await chat(['do two things', '--allow', 'shell(echo *)'])).code).toBe(0);
+    const [id] = sessionIds();
+    const shown = await runCli(['session', 'show', id, '--tools', '--json'], { env: env() });
+    expect(shown.code).toBe(0);
+    const calls = JSON.parse(shown.stdout);
+    expect(calls).toEqual([
+      expect.objectContaining({ tool: 'shell', decision: 'allow', by: 'rule', rule: 'shell(echo *)', exitCode: 0, ok: true, touched: ['echo audited'] }),
+      expect.objectContaining({ tool: 'write', decision: 'deny', by: 'mode', ok: false }),
+    ]);
+    expect(calls[0].durationMs).toBeTypeOf('number');
+    const text = await runCli(['session', 'show', id, '--tools'], { env: env() });
+    expect(text.stdout).toMatch(/shell\s+allow\s+rule shell\(echo \*\)\s+0\s+\d+\s+echo audited/);
+    expect(text.stdout).toMatch(/write\s+deny\s+mode/);
+  });
+
   it('rejects an invalid rule with exit 2 before calling the model', async () => {
     const result = await chat(['hi', '--allow', 'shell(']);
     expect(result.code).toBe(2);
