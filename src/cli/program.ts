@@ -193,7 +193,8 @@ mode: calls that would need approval are denied unless --approval or --allow per
     .command('audit')
     .description('audit settings, permissions and exposure')
     .option('--json', 'JSON output')
-    .action(notYetAvailable('security audit'));
+    .addHelpText('after', '\nChecks file modes of the store, secrets in config files, broad allow rules, the\ndefault approval mode and the sandbox. Exit status 1 when a high finding exists.')
+    .action(lazy(() => import('./commands/security-audit.js')));
   program.command('completion').description('print a shell completion script').argument('<shell>', 'bash | zsh | fish').action(notYetAvailable('completion'));
   program.command('init').description('guided first-run set-up').action(notYetAvailable('init'));
 

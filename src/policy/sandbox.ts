@@ -45,7 +45,7 @@ export class BubblewrapSandbox implements CommandSandbox {
   }
 
   async wrap(argv: string[], cwd: string): Promise<{ file: string; args: string[] } | undefined> {
-    const problem = await (this.available ??= probe());
+    const problem = await (this.available ??= bubblewrapProblem());
     if (problem) {
       if (this.options.mode === 'bwrap') {
         throw new OpenclawError('sandbox_unavailable', `the bwrap sandbox does not work here: ${problem}`, { exitCode: ExitCode.usage });
@@ -77,7 +77,7 @@ export class BubblewrapSandbox implements CommandSandbox {
 }
 
 /** Why bwrap cannot run here, or undefined when it can. */
-function probe(): Promise<string | undefined> {
+export function bubblewrapProblem(): Promise<string | undefined> {
   if (!findOnPath('bwrap')) return Promise.resolve('bwrap is not installed');
   return new Promise((resolve) => {
     execFile('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', '--die-with-parent', 'true'], { timeout: 5000 }, (error, _stdout, stderr) => {

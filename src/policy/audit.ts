@@ -1,0 +1,124 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../store/config-schema.js';
+import type { StorePaths } from '../store/paths.js';
+import { ApprovalStore } from './approvals.js';
+import { Redactor } from './redaction.js';
+import { parseRule } from './rules.js';
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** One thing `openclaw security audit` found: what, how bad, and how to fix it. */
+export interface Finding {
+  id: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+}
+
+export interface AuditInput {
+  paths: StorePaths;
+  config: Config;
+  /** The directory audited for a project settings file. */
+  cwd: string;
+  /** Whether bubblewrap runs here (the caller probes; the audit stays synchronous). */
+  sandboxWorks: boolean;
+}
+
+/** Files that must be private to their owner, and the mode they should have. */
+const PRIVATE = (paths: StorePaths): Array<[string, number]> => [
+  [paths.home, 0o700],
+  [paths.config, 0o600],
+  [paths.sessions, 0o700],
+  [join(paths.home, 'approvals.json'), 0o600],
+  [join(paths.home, 'gateway'), 0o700],
+  [join(paths.home, 'gateway', 'token'), 0o600],
+];
+
+/** Rules that hand the agent every command or every file. */
+const BROAD = new Set(['shell', 'bash', 'exec', 'write', 'network']);
+
+export function securityAudit(input: AuditInput): Finding[] {
+  const findings: Finding[] = [];
+  const { paths, config } = input;
+
+  for (const [path, mode] of PRIVATE(paths)) {
+    if (!existsSync(path)) continue;
+    const actual = statSync(path).mode & 0o777;
+    if ((actual & ~mode) !== 0) {
+      findings.push({
+        id: 'store-permissions',
+        severity: actual & 0o007 ? 'high' : 'medium',
+        message: `${path} has mode ${actual.toString(8).padStart(4, '0')}; others on this machine can read it`,
+        fix: `chmod ${mode.toString(8)} ${path}`,
+      });
+    }
+  }
+  if (existsSync(paths.sessions)) {
+    const loose = readdirSync(paths.sessions).filter((name) => name.endsWith('.jsonl') && (statSync(join(paths.sessions, name)).mode & 0o077) !== 0);
+    if (loose.length > 0) {
+      findings.push({
+        id: 'transcript-permissions',
+        severity: 'medium',
+        message: `${loose.length} transcript(s) in ${paths.sessions} are readable by group or others`,
+        fix: `chmod 600 ${join(paths.sessions, '*.jsonl')}`,
+      });
+    }
+  }
+
+  const redactor = new Redactor();
+  for (const file of [paths.config, join(input.cwd, '.openclaw', 'settings.json')]) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    if (redactor.redact(text) !== text) {
+      findings.push({
+        id: 'secret-in-config',
+        severity: 'high',
+        message: `${file} holds what looks like an API key or token`,
+        fix: 'Move it to an environment variable and name that variable with providers.<id>.apiKeyEnv.',
+      });
+    }
+  }
+
+  if (config.approval === 'full') {
+    findings.push({
+      id: 'full-approval-default',
+      severity: 'medium',
+      message: 'the default approval mode is full: every tool call runs without asking',
+      fix: 'openclaw config set approval auto-edit   (or ask)',
+    });
+  }
+  const broadRules = [
+    ...(config.permissions?.allow ?? []).map((rule) => ({ rule, where: 'config permissions.allow' })),
+    ...new ApprovalStore(paths.home).list().map((item) => ({ rule: item.rule, where: `approvals.json (${item.where})` })),
+  ].filter(({ rule }) => isBroad(rule));
+  for (const { rule, where } of broadRules) {
+    findings.push({
+      id: 'broad-allow-rule',
+      severity: rule.startsWith('shell') || rule.startsWith('bash') || rule.startsWith('exec') ? 'high' : 'medium',
+      message: `${where} allows ${rule}: every such call runs without asking`,
+      fix: where.startsWith('config') ? 'Narrow it, e.g. shell(npm test *), in `openclaw config edit`.' : `openclaw approvals rm '${rule}'`,
+    });
+  }
+
+  if (config.sandbox === 'off') {
+    findings.push({ id: 'sandbox-off', severity: 'medium', message: 'the shell sandbox is turned off', fix: 'openclaw config set sandbox auto' });
+  } else if (!input.sandboxWorks) {
+    findings.push({
+      id: 'sandbox-unavailable',
+      severity: 'low',
+      message: 'bubblewrap is not usable here, so shell commands run unsandboxed',
+      fix: 'Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap).',
+    });
+  }
+  return findings;
+}
+
+function isBroad(text: string): boolean {
+  try {
+    const rule = parseRule(text);
+    return BROAD.has(rule.tool) && (rule.pattern === undefined || /^[*\s]*$/.test(rule.pattern));
+  } catch {
+    return false;
+  }
+}
