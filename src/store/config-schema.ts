@@ -56,6 +56,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         allow: { type: 'array', items: { type: 'string' }, description: "rules like 'shell(git status)'" },
+        ask: { type: 'array', items: { type: 'string' }, description: "rules that always ask first, like 'shell(git push *)'" },
         deny: { type: 'array', items: { type: 'string' }, description: "rules like 'write(.env*)'" },
       },
     },
@@ -106,7 +107,7 @@ export interface Config {
   maxTurns?: number;
   maxOutputTokens?: number;
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
-  permissions?: { allow?: string[]; deny?: string[] };
+  permissions?: { allow?: string[]; ask?: string[]; deny?: string[] };
   tools?: { shell?: { timeoutMs?: number; maxOutputBytes?: number } };
   providers?: Record<string, ProviderSettings>;
 }

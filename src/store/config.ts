@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExitCode, OpenclawError, errorMessage, usageError } from '../errors.js';
 import { formatPath, validate } from '../schema.js';
 import { configSchema, type Config } from './config-schema.js';
@@ -17,24 +18,57 @@ export interface LoadedConfig {
  * never stops openclaw from starting. (Reading does not need `conf`; writing goes through it.)
  */
 export function loadConfig(paths: StorePaths): LoadedConfig {
+  const { value, warnings } = readJsonObject(paths.config);
+  if (!value) return { config: {}, warnings };
+  return sanitize(value);
+}
+
+/** A JSON object from a file: undefined (with a warning unless the file is missing) when there is none. */
+function readJsonObject(path: string): { value?: Record<string, unknown>; warnings: string[] } {
   let text: string;
   try {
-    text = readFileSync(paths.config, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: {}, warnings: [] };
-    return { config: {}, warnings: [`cannot read ${paths.config}: ${errorMessage(error)}; using defaults`] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { warnings: [] };
+    return { warnings: [`cannot read ${path}: ${errorMessage(error)}; using defaults`] };
   }
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    return {
-      config: {},
-      warnings: [`${paths.config} is not valid JSON (${errorMessage(error)}); using defaults. Fix it with \`openclaw config edit\`.`],
-    };
+    return { warnings: [`${path} is not valid JSON (${errorMessage(error)}); using defaults. Fix it with \`openclaw config edit\`.`] };
   }
-  if (!isObject(raw)) return { config: {}, warnings: [`${paths.config} must hold a JSON object; using defaults`] };
-  return sanitize(raw);
+  if (!isObject(raw)) return { warnings: [`${path} must hold a JSON object; using defaults`] };
+  return { value: raw, warnings: [] };
+}
+
+export interface ProjectSettings {
+  permissions: { allow: string[]; ask: string[]; deny: string[] };
+}
+
+const projectSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { permissions: configSchema.properties.permissions },
+} as const;
+
+/**
+ * `<cwd>/.openclaw/settings.json`: permission rules a repository brings along. Its deny and ask
+ * rules always apply; its allow rules cannot undo the user's own deny rules, because deny beats
+ * allow. Anything else in the file is reported and ignored.
+ */
+export function loadProjectSettings(cwd: string): { settings: ProjectSettings; path: string; warnings: string[] } {
+  const path = join(cwd, '.openclaw', 'settings.json');
+  const { value, warnings } = readJsonObject(path);
+  const settings: ProjectSettings = { permissions: { allow: [], ask: [], deny: [] } };
+  if (!value) return { settings, path, warnings };
+  const clean = structuredClone(value);
+  const issues = validate(projectSchema, clean);
+  for (const issue of issues) warnings.push(`${path}: "${formatPath(issue.path)}" ${issue.kind === 'unknown_key' ? 'is not a project setting' : `is invalid (${issue.message})`} and is ignored`);
+  for (const issue of [...issues].reverse()) deletePath(clean, issue.path);
+  const permissions = (clean.permissions ?? {}) as Partial<ProjectSettings['permissions']>;
+  settings.permissions = { allow: permissions.allow ?? [], ask: permissions.ask ?? [], deny: permissions.deny ?? [] };
+  return { settings, path, warnings };
 }
 
 /** Drops every unknown or invalid value, with a warning naming its key. */

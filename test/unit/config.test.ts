@@ -1,7 +1,8 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenclawError } from '../../src/errors.js';
-import { ConfigWriter, loadConfig, parseValue, resolveKey } from '../../src/store/config.js';
+import { ConfigWriter, loadConfig, loadProjectSettings, parseValue, resolveKey } from '../../src/store/config.js';
 import { storePaths, type StorePaths } from '../../src/store/paths.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -297,5 +298,46 @@ describe('ConfigWriter', () => {
     expect(error.exitCode).toBe(2);
     expect(error.hint).toContain('openclaw config edit');
     expect(readFileSync(paths.config, 'utf8')).toBe('{"provider": ');
+  });
+});
+
+describe('loadProjectSettings', () => {
+  it('reads permission rules from <cwd>/.openclaw/settings.json', () => {
+    const dir = tempDir('openclaw-project-');
+    try {
+      mkdirSync(join(dir.path, '.openclaw'));
+      writeFileSync(join(dir.path, '.openclaw', 'settings.json'), JSON.stringify({ permissions: { allow: ['shell(npm test *)'], deny: ['write(dist/**)'] } }));
+      const { settings, warnings } = loadProjectSettings(dir.path);
+      expect(settings.permissions).toEqual({ allow: ['shell(npm test *)'], ask: [], deny: ['write(dist/**)'] });
+      expect(warnings).toEqual([]);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('ignores, with a warning, settings a project may not make (approval mode, providers)', () => {
+    const dir = tempDir('openclaw-project-');
+    try {
+      mkdirSync(join(dir.path, '.openclaw'));
+      writeFileSync(join(dir.path, '.openclaw', 'settings.json'), JSON.stringify({ approval: 'full', providers: { x: { type: 'openai' } }, permissions: { ask: ['shell(git push *)'] } }));
+      const { settings, warnings } = loadProjectSettings(dir.path);
+      expect(settings.permissions.ask).toEqual(['shell(git push *)']);
+      expect(warnings.join('\n')).toMatch(/"approval" is not a project setting/);
+      expect(warnings.join('\n')).toMatch(/"providers" is not a project setting/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('is empty without a file, and warns on a file that does not parse', () => {
+    const dir = tempDir('openclaw-project-');
+    try {
+      expect(loadProjectSettings(dir.path)).toMatchObject({ settings: { permissions: { allow: [], ask: [], deny: [] } }, warnings: [] });
+      mkdirSync(join(dir.path, '.openclaw'));
+      writeFileSync(join(dir.path, '.openclaw', 'settings.json'), '{ nope');
+      expect(loadProjectSettings(dir.path).warnings[0]).toMatch(/not valid JSON/);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
