@@ -69,14 +69,70 @@ mode: calls that would need approval are denied unless --approval or --allow per
   serve.command('logs').description('show the gateway log').action(notYetAvailable('serve logs'));
   serve.command('install').description('install a systemd user unit for the gateway').action(notYetAvailable('serve install'));
 
-  const skill = program.command('skill').description('install and manage skills (SKILL.md folders)');
-  skill.command('install').description('install a skill from a folder, archive, git URL or npm:<package>').argument('<source>').action(notYetAvailable('skill install'));
-  skill.command('list').description('list skills and whether they are available').option('--json', 'JSON output').action(notYetAvailable('skill list'));
-  skill.command('info').description('show one skill').argument('<name>').action(notYetAvailable('skill info'));
-  skill.command('remove').description('remove an installed skill').argument('<name>').action(notYetAvailable('skill remove'));
-  skill.command('check').description('check the requirements of every skill').action(notYetAvailable('skill check'));
-  skill.command('verify').description('compare installed skills with their recorded sha256').action(notYetAvailable('skill verify'));
-  skill.command('new').description('scaffold a new skill').argument('<name>').action(notYetAvailable('skill new'));
+  const skill = program
+    .command('skill')
+    .description('install and manage skills (SKILL.md folders)')
+    .addHelpText(
+      'after',
+      `
+Skills are found in, highest precedence first: <cwd>/.openclaw/skills, <cwd>/.agents/skills,
+$OPENCLAW_HOME/skills (where \`install\` puts them) and the skills bundled with openclaw.`,
+    );
+  skill
+    .command('install')
+    .description('install a skill from a folder, archive, git URL or npm:<package>')
+    .argument('<source>', 'a folder, a .tar.gz/.tgz/.zip file or https URL, a git URL (https://, git@, file://, *.git; #ref allowed), or npm:<package>[@version]')
+    .option('--name <name>', 'the skill to install when the source holds several')
+    .option('--path <subdir>', 'the folder inside the source to look in')
+    .option('--ref <ref>', 'branch, tag or commit of a git source')
+    .option('--force', 'replace an installed skill of the same name')
+    .option('--json', 'JSON output')
+    .addHelpText(
+      'after',
+      `
+Nothing from the skill is run. Archives with ".." or absolute paths, links that leave the skill,
+device files or oversize files are refused and nothing is written. The sha256 of every file is
+recorded in $OPENCLAW_HOME/skills/lock.json for \`openclaw skill verify\`.
+
+Examples:
+  openclaw skill install ./my-skill
+  openclaw skill install https://github.com/anthropics/skills --path skills/mcp-builder
+  openclaw skill install git@github.com:me/skills.git --name release-notes --ref v1.2
+  openclaw skill install npm:@acme/skill-deploy@2.0.0`,
+    )
+    .action(lazy(() => import('./commands/skill-install.js')));
+  skill
+    .command('list')
+    .description('list skills: where each comes from and whether it is available here')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/skill-list.js')));
+  skill
+    .command('info')
+    .description('show one skill, with the scripts it could ask to run')
+    .argument('<name>')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/skill-info.js')));
+  skill
+    .command('remove')
+    .description('remove an installed skill')
+    .argument('<name>')
+    .action(lazy(() => import('./commands/skill-remove.js')));
+  skill
+    .command('check')
+    .description('check the requirements (binaries, variables, OS) of every skill')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/skill-check.js')));
+  skill
+    .command('verify')
+    .description('compare installed skills with their recorded sha256 (exit 1 on a difference)')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/skill-verify.js')));
+  skill
+    .command('new')
+    .description('scaffold a new skill (in ./.openclaw/skills unless --dir)')
+    .argument('<name>', 'lowercase letters, digits and hyphens, e.g. release-notes')
+    .option('--dir <folder>', 'create the skill folder inside this folder')
+    .action(lazy(() => import('./commands/skill-new.js')));
 
   const session = program.command('session').description('list, show, export, import and remove sessions');
   session
