@@ -9,6 +9,8 @@ export interface SystemPromptInput {
   toolNames: string[];
   /** Said once so the model knows why a call may come back denied. */
   approvalMode: string;
+  /** The compact index of available skills (already bounded), or empty. */
+  skills?: string;
   now?: Date;
 }
 
@@ -27,6 +29,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     ].join('\n'),
     `Environment: cwd ${input.cwd}; ${process.platform}; date ${date}; approval mode ${input.approvalMode}; tools: ${input.toolNames.join(', ')}.`,
   ];
+  if (input.skills) sections.push(input.skills);
   const agents = readAgentsFile(input.cwd);
   if (agents) sections.push(`# ${AGENTS_FILE} (project instructions)\n${agents}`);
   return sections.join('\n\n');

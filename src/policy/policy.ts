@@ -26,6 +26,8 @@ export interface PolicyOptions {
   ask?: string[];
   deny?: string[];
   home?: string;
+  /** Folders readable even outside the workspace or inside the store: the skills in use. */
+  readRoots?: string[];
 }
 
 export const APPROVAL_MODES: readonly ApprovalMode[] = ['read-only', 'ask', 'auto-edit', 'full'];
@@ -56,6 +58,7 @@ export class Policy {
   /** Places tools never touch unless a rule names them, each as written and as its real path. */
   private readonly secrets: { path: string; what: string }[];
   private readonly rules: Record<RuleEffect, Rule[]>;
+  private readonly readRoots: string[];
 
   constructor(options: PolicyOptions) {
     this.mode = options.mode;
@@ -66,6 +69,7 @@ export class Policy {
     for (const dir of SENSITIVE_DIRS) secrets.push({ path: join(this.home, dir), what: `a credentials location (~/${dir})` });
     // `~/.ssh` may be a link into a dotfiles repository: its real path is just as secret.
     this.secrets = secrets.flatMap((secret) => [{ ...secret, path: resolve(secret.path) }, { ...secret, path: realPath(secret.path) }]);
+    this.readRoots = (options.readRoots ?? []).map(realPath);
     this.rules = {
       allow: (options.allow ?? []).map(parseRule),
       ask: (options.ask ?? []).map(parseRule),
@@ -114,6 +118,12 @@ export class Policy {
     const deny = this.firstRule('deny', toolName, capability, matchesAny);
     if (deny) return { decision: 'deny', by: 'rule', rule: deny.text, why: `denied by rule ${deny.text}` };
 
+    if (capability === 'read' && this.readRoots.length > 0) {
+      const roots = resolved.map((path) => this.readRoots.find((root) => path.real === root || path.real.startsWith(root + sep)));
+      if (roots.every((root) => root !== undefined)) {
+        return { decision: 'allow', by: 'policy', why: `reading a skill (${[...new Set(roots)].join(', ')})` };
+      }
+    }
     for (const path of resolved) {
       const named = (rule: Rule) => rule.pattern !== undefined && matchesPathOf(rule)(path);
       const secret = this.sensitive(path);

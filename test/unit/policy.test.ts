@@ -360,3 +360,25 @@ describe('rule syntax', () => {
     expect(shell(policy({ allow: ['shell(*)'] }), 'echo $(date)').decision).toBe('allow');
   });
 });
+
+describe('skill folders', () => {
+  it('may be read outside the workspace and inside the store, but not written', () => {
+    const root = mkdtempSync(join(tmpdir(), 'openclaw-skillroot-'));
+    const store = join(root, 'store');
+    const skill = join(store, 'skills', 'demo');
+    mkdirSync(skill, { recursive: true });
+    writeFileSync(join(skill, 'SKILL.md'), '---\nname: demo\ndescription: d\n---\n');
+    const workspace = mkdtempSync(join(tmpdir(), 'openclaw-ws-'));
+    try {
+      const policy = new Policy({ mode: 'full', workspace, storeHome: store, readRoots: [skill] });
+      expect(policy.decide('read', 'read', { kind: 'paths', paths: [join(skill, 'SKILL.md')] })).toMatchObject({ decision: 'allow', by: 'policy' });
+      expect(policy.decide('write', 'write', { kind: 'paths', paths: [join(skill, 'SKILL.md')] })).toMatchObject({ decision: 'deny' });
+      expect(policy.decide('read', 'read', { kind: 'paths', paths: [join(store, 'config.json')] })).toMatchObject({ decision: 'deny' });
+      const denied = new Policy({ mode: 'full', workspace, storeHome: store, readRoots: [skill], deny: [`read(${skill}/**)`] });
+      expect(denied.decide('read', 'read', { kind: 'paths', paths: [join(skill, 'SKILL.md')] })).toMatchObject({ decision: 'deny', by: 'rule' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+});
