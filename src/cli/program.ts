@@ -175,12 +175,36 @@ Examples:
     .action(lazy(() => import('./commands/session-fork.js')));
   session.command('compact').description('summarise the older part of a session').argument('<id>').action(notYetAvailable('session compact'));
 
-  const memory = program.command('memory').description('long-term memory notes');
-  memory.command('add').description('remember a fact').argument('<text...>').action(notYetAvailable('memory add'));
-  memory.command('search').description('search memory').argument('<query...>').option('--json', 'JSON output').action(notYetAvailable('memory search'));
-  memory.command('list').description('list memory entries').option('--json', 'JSON output').action(notYetAvailable('memory list'));
-  memory.command('rm').description('forget an entry').argument('<id>').action(notYetAvailable('memory rm'));
-  memory.command('reindex').description('rebuild the memory search index').action(notYetAvailable('memory reindex'));
+  const memory = program
+    .command('memory')
+    .description('long-term memory: Markdown notes the agent recalls in later sessions')
+    .addHelpText(
+      'after',
+      `
+Memory is Markdown in $OPENCLAW_HOME/memory: MEMORY.md for durable facts,
+notes/YYYY-MM-DD.md for dated notes, and any other *.md file you put there. Each
+list item or paragraph is one entry; its id comes from its text. Edit the files
+freely: the search index follows them.`,
+    );
+  const memoryCommand = (name: 'add' | 'search' | 'list' | 'rm' | 'reindex') =>
+    lazy(() => import('./commands/memory.js').then((m) => ({ default: m[name] })));
+  memory
+    .command('add')
+    .description("remember a fact (today's notes; --durable for MEMORY.md)")
+    .argument('<text...>')
+    .option('--durable', 'a lasting fact (a preference, a decision), kept in MEMORY.md')
+    .option('--json', 'JSON output')
+    .action(memoryCommand('add'));
+  memory
+    .command('search')
+    .description('search memory, best match first')
+    .argument('<query...>')
+    .option('--json', 'JSON output')
+    .option('--limit <n>', 'at most n results', '10')
+    .action(memoryCommand('search'));
+  memory.command('list').description('list memory entries').option('--json', 'JSON output').action(memoryCommand('list'));
+  memory.command('rm').description('forget an entry (every copy of its text)').argument('<id>', 'entry id or unique prefix (4+ characters)').action(memoryCommand('rm'));
+  memory.command('reindex').description('rebuild the memory search index from the Markdown files').action(memoryCommand('reindex'));
 
   const config = program.command('config').description(`read and change settings ($OPENCLAW_HOME/config.json)`);
   config
