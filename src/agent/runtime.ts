@@ -9,9 +9,10 @@ import type { StorePaths } from '../store/paths.js';
 import type { OpenSession } from '../store/sessions.js';
 import { contextMessages } from '../store/transcript.js';
 import { ToolRegistry, builtinTools } from '../tools/registry.js';
+import type { ToolContext, ToolOutput } from '../tools/types.js';
 import { buildSystemPrompt } from './context.js';
 import type { AgentEvent } from './events.js';
-import { runAgent, type ApprovalAnswer, type ApprovalRequest } from './loop.js';
+import { redact, runAgent, type ApprovalAnswer, type ApprovalRequest } from './loop.js';
 
 export interface AgentOptions {
   paths: StorePaths;
@@ -102,14 +103,7 @@ export class Agent {
         }
       },
       noApproverHint: `To allow it, rerun with --approval ${this.policy.mode === 'auto-edit' ? 'full' : 'auto-edit or full'}, or --allow '<tool>(<pattern>)'`,
-      toolContext: {
-        cwd,
-        limits: {
-          shellTimeoutMs: config.tools?.shell?.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS,
-          shellMaxOutputBytes: config.tools?.shell?.maxOutputBytes ?? DEFAULT_SHELL_OUTPUT_BYTES,
-        },
-        env: toolEnvironment(config, connection.settings.apiKeyEnv),
-      },
+      toolContext: this.toolContext(),
       secrets: [connection.apiKey],
       signal: options.signal,
     });
@@ -122,8 +116,34 @@ export class Agent {
     }
   }
 
+  /**
+   * Runs a command the person typed themselves (`!ls` in the TUI). The policy still decides: a
+   * deny rule or read-only mode refuses it; where the mode would ask, typing it was the approval.
+   */
+  async runUserCommand(command: string, signal: AbortSignal): Promise<{ ran: false; why: string } | { ran: true; output: ToolOutput }> {
+    const shell = this.tools.get('shell');
+    if (!shell) return { ran: false, why: 'there is no shell tool' };
+    const verdict = this.policy.decide(shell.name, shell.capability, { kind: 'command', command });
+    if (verdict.decision === 'deny') return { ran: false, why: verdict.why };
+    const output = await shell.run({ command }, { ...this.toolContext(), signal });
+    const secrets = [this.options.connection.apiKey];
+    return { ran: true, output: { ...output, content: redact(output.content, secrets), summary: redact(output.summary, secrets) } };
+  }
+
   close(): void {
     this.options.session?.close();
+  }
+
+  private toolContext(): Omit<ToolContext, 'signal'> {
+    const { config, connection, cwd } = this.options;
+    return {
+      cwd,
+      limits: {
+        shellTimeoutMs: config.tools?.shell?.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS,
+        shellMaxOutputBytes: config.tools?.shell?.maxOutputBytes ?? DEFAULT_SHELL_OUTPUT_BYTES,
+      },
+      env: toolEnvironment(config, connection.settings.apiKeyEnv),
+    };
   }
 }
 

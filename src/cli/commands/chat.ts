@@ -1,6 +1,6 @@
 import type { AgentEvent, DoneEvent } from '../../agent/events.js';
 import { Agent } from '../../agent/runtime.js';
-import { ExitCode, OpenclawError, usageError } from '../../errors.js';
+import { ExitCode, usageError } from '../../errors.js';
 import { resolveConnection } from '../../providers/connection.js';
 import { loadConfig } from '../../store/config.js';
 import type { ApprovalMode } from '../../store/config-schema.js';
@@ -27,17 +27,15 @@ const DEFAULT_MAX_TURNS = 100;
 
 export default async function chat(promptWords: string[], options: ChatOptions): Promise<void> {
   const interactive = !options.print && process.stdin.isTTY && process.stdout.isTTY;
-  if (interactive) {
-    throw new OpenclawError('tui_unavailable', 'the interactive session (TUI) is not available in this version yet', {
-      exitCode: ExitCode.usage,
-      hint: 'Run one task with `openclaw chat -p "your task"`.',
-    });
-  }
   const maxTurns = parseMaxTurns(options.maxTurns);
   if (!options.session && (options.continue || options.resume)) {
     throw usageError('--no-session cannot be combined with --continue or --resume');
   }
   if (options.continue && options.resume) throw usageError('use either --continue or --resume, not both');
+  if (interactive) {
+    await chatInteractive(promptWords.join(' ').trim(), options, maxTurns);
+    return;
+  }
 
   const stdinText = process.stdin.isTTY ? '' : await readStdin();
   const prompt = [promptWords.join(' ').trim(), stdinText.trim() ? stdinText.replace(/\s+$/, '') : '']
@@ -69,6 +67,19 @@ export default async function chat(promptWords: string[], options: ChatOptions):
     agent.close();
   }
   process.exitCode = done?.exitCode ?? ExitCode.runtime;
+}
+
+/** The TUI: Ink and React are loaded here, never for print mode. */
+async function chatInteractive(prompt: string, options: ChatOptions, maxTurns: number | undefined): Promise<void> {
+  const { runInteractive } = await import('../../tui/index.js');
+  const { version } = await import('../version.js');
+  await runInteractive({
+    agent: await openAgent(options, maxTurns, prompt ? titleFrom(prompt) : undefined),
+    prompt,
+    openAgent: (target) => openAgent({ ...options, continue: false, resume: target.resume }, maxTurns),
+    exportMarkdown: async (meta, entries) => (await import('./session-export.js')).renderMarkdown(meta, entries),
+    version: version(),
+  });
 }
 
 /**

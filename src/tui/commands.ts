@@ -1,0 +1,84 @@
+/** Slash commands: typed at the prompt as `/name [argument]`. */
+export interface SlashCommand {
+  name: string;
+  argument?: string;
+  description: string;
+  /** A user-invocable skill rather than a command of the TUI. */
+  skill?: boolean;
+}
+
+export const SLASH_COMMANDS: readonly SlashCommand[] = [
+  { name: 'help', description: 'commands and keys' },
+  { name: 'new', description: 'start a new session' },
+  { name: 'clear', description: 'start a new session; the scrollback stays' },
+  { name: 'resume', argument: '[id]', description: 'continue another session (a picker without an id)' },
+  { name: 'model', argument: '[id]', description: 'show or switch the model' },
+  { name: 'approval', argument: '[mode]', description: 'show or set the approval mode: read-only, ask, auto-edit, full' },
+  { name: 'compact', description: 'summarise the older part of the session (not yet available)' },
+  { name: 'memory', description: 'long-term memory (not yet available)' },
+  { name: 'skills', description: 'the skills you can run as /name' },
+  { name: 'cost', description: 'tokens and cost of this session' },
+  { name: 'export', argument: '[file]', description: 'write this session as Markdown' },
+  { name: 'exit', description: 'leave (also Ctrl+D)' },
+];
+
+export const KEY_HELP: ReadonlyArray<[string, string]> = [
+  ['Enter', 'send (queued while a turn runs)'],
+  ['Shift+Enter, Ctrl+J, \\ Enter', 'new line'],
+  ['Up / Down', 'history'],
+  ['Ctrl+R', 'search history'],
+  ['Tab', 'complete a /command or @file'],
+  ['@path', 'attach a file'],
+  ['!command', 'run a shell command (the approval policy applies)'],
+  ['Esc, Ctrl+C', 'interrupt the running turn'],
+  ['Ctrl+O', 'show the last tool output or thinking in full'],
+  ['Ctrl+T', 'show or hide thinking'],
+  ['Ctrl+C twice, Ctrl+D', 'exit'],
+];
+
+export interface SlashInput {
+  name: string;
+  argument: string;
+}
+
+export function parseSlash(text: string): SlashInput | undefined {
+  const match = /^\/([A-Za-z0-9][\w-]*)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  return match ? { name: match[1].toLowerCase(), argument: (match[2] ?? '').trim() } : undefined;
+}
+
+export function findCommand(name: string): SlashCommand | undefined {
+  return SLASH_COMMANDS.find((command) => command.name === name);
+}
+
+/** Commands (and skills) whose name starts with what was typed after the slash. */
+export function commandsMatching(prefix: string, skills: readonly SlashCommand[] = []): SlashCommand[] {
+  const lower = prefix.toLowerCase();
+  return [...SLASH_COMMANDS, ...skills].filter((command) => command.name.startsWith(lower));
+}
+
+/** The known command (or skill) closest to a mistyped one, if any is close. */
+export function suggestCommand(name: string, skills: readonly SlashCommand[] = []): string | undefined {
+  const known = [...SLASH_COMMANDS, ...skills];
+  const prefixed = commandsMatching(name, skills)[0] ?? known.find((command) => name.startsWith(command.name));
+  if (prefixed) return prefixed.name;
+  let best: { name: string; distance: number } | undefined;
+  for (const command of known) {
+    const distance = editDistance(name, command.name);
+    if (distance <= Math.max(1, Math.floor(command.name.length / 2)) && (!best || distance < best.distance)) best = { name: command.name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
