@@ -13,6 +13,7 @@ export type AgentEvent =
   | ApprovalEvent
   | ToolResultEvent
   | UsageEvent
+  | CompactionEvent
   | ErrorEvent
   | DoneEvent;
 
@@ -73,6 +74,21 @@ export interface UsageEvent extends Usage {
   turn: number;
   /** USD for this model response; 0 when the price is unknown. */
   cost: number;
+}
+
+/** The older part of the conversation was replaced by a summary (the transcript keeps it all). */
+export interface CompactionEvent {
+  type: 'compaction';
+  /** threshold: the context passed its limit; overflow: the provider refused it; manual: /compact. */
+  reason: 'threshold' | 'overflow' | 'manual';
+  /** Messages summarised and kept verbatim. */
+  summarized: number;
+  kept: number;
+  /** Estimated context before and after. */
+  tokensBefore: number;
+  tokensAfter: number;
+  /** What the summary request cost. */
+  summaryUsage: Usage;
 }
 
 export interface ErrorEvent {

@@ -14,13 +14,16 @@ import {
   type TextPart,
   type ToolCallPart,
   type ToolResultMessage,
+  type UserMessage,
 } from '../providers/types.js';
 import { validate, formatPath } from '../schema.js';
-import type { OpenSession } from '../store/sessions.js';
+import { titleFrom, type OpenSession } from '../store/sessions.js';
 import type { ToolAudit, ToolDecision } from '../store/transcript.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import type { AnyTool, ToolContext, ToolTarget } from '../tools/types.js';
-import type { AgentEvent, RunStatus } from './events.js';
+import { compactConversation, pruneToolResults } from './compaction.js';
+import type { AgentEvent, CompactionEvent, RunStatus } from './events.js';
+import { contextSize, inputTokens, requestChars, TokenCounter } from './tokens.js';
 
 /** A tool call the policy wants a person to confirm. */
 export interface ApprovalRequest {
@@ -70,6 +73,14 @@ export interface AgentRun {
   /** Values that must never reach the transcript or the model through a tool result. */
   secrets: string[];
   signal: AbortSignal;
+  /** Sizes requests; calibrated by the usage providers report. */
+  counter?: TokenCounter;
+  /** Compaction when the context passes `limit` tokens; absent: never compact automatically. */
+  compaction?: { limit: number; keepRecentTokens: number };
+  /** Long-term memory relevant to the input, added to this run's requests (not to the history). */
+  recall?: (input: string) => Promise<string | undefined>;
+  /** The silent turn before a compaction, in which the agent may save durable facts. */
+  beforeCompaction?: (messages: Message[]) => Promise<void>;
 }
 
 /**
@@ -79,10 +90,12 @@ export interface AgentRun {
  */
 export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   const messages = run.history;
-  const before = messages.length;
-  const append = (message: Message, audit?: ToolAudit, sync = false) => {
+  const counter = run.counter ?? new TokenCounter();
+  let added = 0;
+  const append = (message: Message, audit?: ToolAudit, sync = false, extra: { recalled?: string } = {}) => {
     messages.push(message);
-    run.session?.append(redactDeep({ type: 'message', message, ...(audit ? { audit } : {}) }, run.secrets), { sync });
+    added++;
+    run.session?.append(redactDeep({ type: 'message', message, ...(audit ? { audit } : {}), ...extra }, run.secrets), { sync });
   };
 
   let usage = emptyUsage();
@@ -91,12 +104,50 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   let finalText = '';
   let status: RunStatus = 'ok';
   let exitCode: number = ExitCode.ok;
-  const added = () => messages.length - before;
 
   yield { type: 'user', text: run.input };
-  append({ role: 'user', text: run.input }, undefined, true);
+  const input: UserMessage = { role: 'user', text: run.input };
+  const recalled = await run.recall?.(run.input).catch(() => undefined);
+  append(input, undefined, true, recalled ? { recalled } : {});
+
+  /** What is sent: old bulky tool results trimmed, and this run's recalled memory before the input. */
+  const request = (): Message[] => {
+    const out = pruneToolResults(messages);
+    if (!recalled) return out;
+    return out.map((message) => (message === input ? { role: 'user', text: `${recalled}\n\n${input.text}` } : message));
+  };
+
+  let compactedThisRun = false;
+  const compact = async function* (reason: CompactionEvent['reason']): AsyncGenerator<AgentEvent, boolean> {
+    if (!run.compaction) return false;
+    try {
+      if (run.beforeCompaction && !compactedThisRun) await run.beforeCompaction(messages);
+      const event = await compactConversation({
+        messages,
+        session: run.session,
+        counter,
+        keepTokens: run.compaction.keepRecentTokens,
+        reason,
+        provider: run.provider,
+        model: run.model,
+        retry: run.retry,
+        signal: run.signal,
+      });
+      if (!event) return false;
+      compactedThisRun = true;
+      usage = addUsage(usage, event.summaryUsage);
+      cost += costOf(run.modelInfo, event.summaryUsage);
+      yield event;
+      return true;
+    } catch (error) {
+      if (run.signal.aborted) throw error;
+      yield { type: 'error', code: 'compaction_failed', message: `compaction failed, the session is unchanged: ${errorMessage(error)}`, retryable: false };
+      return false;
+    }
+  };
 
   try {
+    let overflowRetried = false;
     while (true) {
       if (turns >= run.maxTurns) {
         status = 'max_turns';
@@ -104,20 +155,16 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
         yield { type: 'error', code: 'max_turns', message: `stopped after ${run.maxTurns} model turns (--max-turns)`, retryable: false };
         break;
       }
+      const specs = run.tools.specs();
+      if (run.compaction && contextSize(counter, run.system, specs, request()).tokens > run.compaction.limit) yield* compact('threshold');
       turns++;
       let assistant: AssistantMessage | undefined;
       let partial = '';
+      const sent = request();
       try {
         for await (const event of streamWithRetry(
           run.provider,
-          {
-            model: run.model,
-            system: run.system,
-            messages,
-            tools: run.tools.specs(),
-            maxOutputTokens: run.maxOutputTokens,
-            signal: run.signal,
-          },
+          { model: run.model, system: run.system, messages: sent, tools: specs, maxOutputTokens: run.maxOutputTokens, signal: run.signal },
           run.retry,
         )) {
           if (event.type === 'text_delta') {
@@ -139,9 +186,17 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
         }
       } catch (error) {
         if (run.signal.aborted && partial) append(interruptedAnswer(run, partial));
+        // The provider says the context is too long: compact and try this turn once more.
+        if (error instanceof ProviderError && error.kind === 'context_overflow' && !overflowRetried && run.compaction) {
+          overflowRetried = true;
+          turns--;
+          yield { type: 'error', code: error.code, message: `${error.message}; compacting and retrying`, retryable: true };
+          if (yield* compact('overflow')) continue;
+        }
         throw error;
       }
       if (!assistant) throw new ProviderError('stream_cut', `${run.provider.id}: the response ended without a message`);
+      counter.calibrate(requestChars(run.system, specs, sent), inputTokens(assistant.usage));
 
       const turnCost = costOf(run.modelInfo, assistant.usage);
       usage = addUsage(usage, assistant.usage);
@@ -191,11 +246,13 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
 
   if (run.session) {
     await run.session.recordTurn({
-      messages: added(),
+      messages: added,
       usage,
       cost,
       provider: run.provider.id,
       model: run.model,
+      // Sessions opened without a prompt (the TUI) get their title from the first input.
+      title: titleFrom(run.input),
     });
   }
   yield { type: 'done', text: finalText, usage, cost, turns, status, exitCode, sessionId: run.session?.id ?? null };

@@ -373,6 +373,19 @@ export class OpenSession {
     return this.meta.id;
   }
 
+  /**
+   * The id of the message entry `count` places from the end (1 = the last message), which is
+   * where a compaction that keeps the last `count` messages starts.
+   */
+  messageIdFromEnd(count: number): string | undefined {
+    let seen = 0;
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const entry = this.entries[index];
+      if (entry.type === 'message' && ++seen === count) return entry.id;
+    }
+    return undefined;
+  }
+
   append(entry: NewEntry, options: { sync?: boolean } = {}): TranscriptEntry {
     const full = this.writer.append(entry, options);
     this.entries.push(full);

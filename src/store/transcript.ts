@@ -1,6 +1,6 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { AssistantMessage, Message, ToolCallPart, ToolResultMessage, Usage } from '../providers/types.js';
+import type { Message, ToolCallPart, ToolResultMessage } from '../providers/types.js';
 
 /**
  * A session transcript: `sessions/<id>.jsonl`, a header line, then one entry per line, only ever
@@ -46,6 +46,8 @@ export interface MessageEntry extends EntryBase {
   message: Message;
   /** Present on tool results. */
   audit?: ToolAudit;
+  /** Long-term memory that was shown to the model with this user message. */
+  recalled?: string;
 }
 
 export interface MetaEntry extends EntryBase {
@@ -297,13 +299,25 @@ export class TranscriptWriter {
   }
 }
 
-/** The conversation a provider should see: messages since the last compaction. */
-export function contextMessages(entries: TranscriptEntry[]): Message[] {
-  const messages: Message[] = [];
-  for (const entry of entries) if (entry.type === 'message') messages.push(entry.message);
-  return messages;
-}
+/** Opens the user message that carries a compaction summary. */
+export const SUMMARY_PREFIX = '[Summary of the earlier conversation, written when it was compacted]';
 
-export function usageOf(message: Message): Usage | undefined {
-  return message.role === 'assistant' ? (message as AssistantMessage).usage : undefined;
+/**
+ * The conversation a provider should see: the summary of the last compaction, then the messages
+ * it kept and everything after. The full history stays in the file (`session show --all`).
+ */
+export function contextMessages(entries: TranscriptEntry[]): Message[] {
+  let start = 0;
+  let summary: string | undefined;
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const entry = entries[index];
+    if (entry.type !== 'compaction') continue;
+    summary = entry.summary;
+    const kept = entries.findIndex((candidate) => candidate.id === entry.firstKeptId);
+    start = kept >= 0 && kept < index ? kept : index + 1;
+    break;
+  }
+  const messages: Message[] = summary === undefined ? [] : [{ role: 'user', text: `${SUMMARY_PREFIX}\n${summary}` }];
+  for (const entry of entries.slice(start)) if (entry.type === 'message') messages.push(entry.message);
+  return messages;
 }
