@@ -1,5 +1,7 @@
 import { streamWithRetry, type RetryPolicy } from '../providers/retry.js';
+import { validate } from '../schema.js';
 import type { OpenSession } from '../store/sessions.js';
+import type { AnyTool, ToolContext } from '../tools/types.js';
 import type { CompactionEvent } from './events.js';
 import { messageText, type AssistantMessage, type Message, type Provider, type UserMessage, type Usage } from '../providers/types.js';
 import { SUMMARY_PREFIX } from '../store/transcript.js';
@@ -30,17 +32,19 @@ export interface CompactionPlan {
 }
 
 /**
- * Where to cut: the recent part keeps at least `keepTokens`, starting at a user message when one
- * is near enough, else at an assistant message; never at a tool result, so a call and its result
- * stay together. Undefined when there is nothing older to summarise.
+ * Where to cut: the recent part keeps at least `keepTokens` (at least the last turn), starting at
+ * a user message, or at an assistant message inside a long tool loop; never at a tool result, so
+ * a call and its result stay together. Undefined when there is nothing older to summarise.
  */
 export function planCompaction(messages: Message[], keepTokens: number, counter: TokenCounter): CompactionPlan | undefined {
   let suffix = 0;
   let cut: number | undefined;
+  let lastUser: number | undefined;
   let assistantCut: number | undefined;
   for (let index = messages.length - 1; index > 0; index--) {
     suffix += counter.estimate(messageChars(messages[index]));
     const role = messages[index].role;
+    if (role === 'user') lastUser ??= index;
     if (role === 'tool' || suffix < keepTokens) continue;
     if (role === 'user') {
       cut = index;
@@ -48,9 +52,9 @@ export function planCompaction(messages: Message[], keepTokens: number, counter:
     }
     assistantCut ??= index;
     // A long tool loop without a user message: do not keep far more than asked for.
-    if (suffix > keepTokens * 2) break;
+    if (suffix > Math.max(keepTokens * 2, 2_000)) break;
   }
-  cut ??= assistantCut;
+  cut ??= assistantCut ?? lastUser;
   if (cut === undefined) return undefined;
   const older = messages.slice(0, cut);
   if (older.length === 1 && isSummary(older[0])) return undefined;
@@ -196,4 +200,49 @@ export function pruneToolResults(messages: Message[]): Message[] {
     const trimmed = message.content.length - 2 * half;
     return { ...message, content: `${message.content.slice(0, half)}\n[... ${trimmed} characters of this older result trimmed from the request; call the tool again if you need them ...]\n${message.content.slice(-half)}` };
   });
+}
+
+const FLUSH_PROMPT = `[openclaw] The conversation above is about to be compacted: older messages will be replaced by a summary. Save anything worth remembering in later sessions (the user's preferences, decisions, facts about their projects, identifiers) with memory_write now, one fact per call, durable: true for lasting facts. Do not save what is only about this moment. Then reply DONE.`;
+
+export interface MemoryFlush extends SummaryRequest {
+  system: string;
+  /** The memory_write tool: the only one offered in the silent turn. */
+  tool: AnyTool;
+  context: Omit<ToolContext, 'signal'>;
+}
+
+/**
+ * The silent turn before a compaction: the agent may save durable facts to memory. Nothing of it
+ * enters the history; it returns how many facts were written.
+ */
+export async function flushToMemory(messages: Message[], flush: MemoryFlush): Promise<number> {
+  let message: AssistantMessage | undefined;
+  for await (const event of streamWithRetry(
+    flush.provider,
+    {
+      model: flush.model,
+      system: flush.system,
+      messages: [...messages, { role: 'user', text: FLUSH_PROMPT }],
+      tools: [{ name: flush.tool.name, description: flush.tool.description, parameters: flush.tool.parameters }],
+      maxOutputTokens: flush.maxOutputTokens ?? 2_048,
+      signal: flush.signal,
+    },
+    flush.retry,
+  )) {
+    if (event.type === 'done') message = event.message;
+  }
+  let written = 0;
+  for (const call of message?.parts ?? []) {
+    if (call.type !== 'tool_call' || call.name !== flush.tool.name) continue;
+    let args: unknown;
+    try {
+      args = JSON.parse(call.argsText);
+    } catch {
+      continue;
+    }
+    if (validate(flush.tool.parameters, args).length > 0) continue;
+    const output = await flush.tool.run(args as Record<string, unknown>, { ...flush.context, signal: flush.signal });
+    if (output.ok) written++;
+  }
+  return written;
 }

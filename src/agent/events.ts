@@ -14,6 +14,7 @@ export type AgentEvent =
   | ToolResultEvent
   | UsageEvent
   | CompactionEvent
+  | NoticeEvent
   | ErrorEvent
   | DoneEvent;
 
@@ -89,6 +90,12 @@ export interface CompactionEvent {
   tokensAfter: number;
   /** What the summary request cost. */
   summaryUsage: Usage;
+}
+
+/** Something the person should know that is not an error (the sandbox is unavailable, an index was rebuilt). */
+export interface NoticeEvent {
+  type: 'notice';
+  message: string;
 }
 
 export interface ErrorEvent {

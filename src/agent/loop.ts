@@ -1,5 +1,6 @@
 import { ExitCode, errorMessage } from '../errors.js';
 import type { Policy } from '../policy/policy.js';
+import type { Redactor } from '../policy/redaction.js';
 import { costOf, type ModelInfo } from '../providers/models.js';
 import { streamWithRetry, type RetryPolicy } from '../providers/retry.js';
 import { ProviderError } from '../providers/failure.js';
@@ -70,8 +71,8 @@ export interface AgentRun {
   /** Shown to the model when a call needs approval and nobody can give it. */
   noApproverHint?: string;
   toolContext: Omit<ToolContext, 'signal'>;
-  /** Values that must never reach the transcript or the model through a tool result. */
-  secrets: string[];
+  /** Keeps secrets out of the transcript and out of tool results the model sees. */
+  redactor: Redactor;
   signal: AbortSignal;
   /** Sizes requests; calibrated by the usage providers report. */
   counter?: TokenCounter;
@@ -95,7 +96,7 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   const append = (message: Message, audit?: ToolAudit, sync = false, extra: { recalled?: string } = {}) => {
     messages.push(message);
     added++;
-    run.session?.append(redactDeep({ type: 'message', message, ...(audit ? { audit } : {}), ...extra }, run.secrets), { sync });
+    run.session?.append(run.redactor.redactValue({ type: 'message', message, ...(audit ? { audit } : {}), ...extra }), { sync });
   };
 
   let usage = emptyUsage();
@@ -328,14 +329,15 @@ async function* executeCall(run: AgentRun, call: ToolCallPart, append: Append): 
     output = { ok: false, content: `Error: the ${tool!.name} tool failed: ${errorMessage(error)}`, summary: `failed: ${errorMessage(error)}` };
   }
   const durationMs = Date.now() - started;
-  const content = redact(output.content, run.secrets);
+  const content = run.redactor.redact(output.content);
   append(toolResult(call, content, !output.ok), {
     decision,
     durationMs,
-    ...(output.touched ? { touched: output.touched.map((item) => redact(item, run.secrets)) } : {}),
+    ...(output.touched ? { touched: output.touched.map((item) => run.redactor.redact(item)) } : {}),
     ...(output.exitCode !== undefined ? { exitCode: output.exitCode } : {}),
+    ...(output.sandboxed ? { sandboxed: true } : {}),
   });
-  yield { type: 'tool_result', id: call.id, name: call.name, ok: output.ok, summary: redact(output.summary, run.secrets), durationMs };
+  yield { type: 'tool_result', id: call.id, name: call.name, ok: output.ok, summary: run.redactor.redact(output.summary), durationMs };
 }
 
 function toolResult(call: ToolCallPart, content: string, isError: boolean): ToolResultMessage {
@@ -357,20 +359,4 @@ function argumentProblems(tool: AnyTool, args: unknown): string | undefined {
   if (issues.length === 0) return undefined;
   const details = issues.map((issue) => `${formatPath(issue.path)}: ${issue.kind === 'unknown_key' ? 'unknown argument' : issue.message}`);
   return `Invalid arguments for ${tool.name}: ${details.join('; ')}. Expected: ${JSON.stringify(tool.parameters)}`;
-}
-
-/** A copy of a JSON value with every secret replaced: what reaches the disk never holds a key. */
-function redactDeep<T>(value: T, secrets: string[]): T {
-  const text = JSON.stringify(value);
-  const clean = redact(text, secrets);
-  return clean === text ? value : (JSON.parse(clean) as T);
-}
-
-/** Replaces every secret openclaw holds with a marker. */
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-  }
-  return out;
 }

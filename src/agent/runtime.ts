@@ -1,18 +1,30 @@
+import { MemoryStore } from '../memory/store.js';
+import { memoryTools } from '../memory/tools.js';
 import { ApprovalStore } from '../policy/approvals.js';
 import { Policy } from '../policy/policy.js';
+import { Redactor } from '../policy/redaction.js';
+import { BubblewrapSandbox } from '../policy/sandbox.js';
 import { createProvider, type ProviderConnection } from '../providers/connection.js';
-import { modelInfo } from '../providers/models.js';
-import { defaultRetryPolicy } from '../providers/retry.js';
+import { modelInfo, type ModelInfo } from '../providers/models.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../providers/retry.js';
 import type { Message, Provider } from '../providers/types.js';
-import type { ApprovalMode, Config } from '../store/config-schema.js';
+import { allowedToolRules } from '../skills/allowed-tools.js';
+import type { Skill } from '../skills/discovery.js';
+import { expandSkillInvocation } from '../skills/invocation.js';
+import { loadSessionSkills, skillForFile, type SessionSkills } from '../skills/session.js';
+import { loadProjectSettings } from '../store/config.js';
+import type { ApprovalMode, Config, SandboxMode } from '../store/config-schema.js';
 import type { StorePaths } from '../store/paths.js';
 import type { OpenSession } from '../store/sessions.js';
 import { contextMessages } from '../store/transcript.js';
+import { absolutePath } from '../tools/paths.js';
 import { ToolRegistry, builtinTools } from '../tools/registry.js';
 import type { ToolContext, ToolOutput } from '../tools/types.js';
+import { compactConversation, compactionLimit, defaultCompaction, flushToMemory } from './compaction.js';
 import { buildSystemPrompt } from './context.js';
-import type { AgentEvent } from './events.js';
-import { redact, runAgent, type ApprovalAnswer, type ApprovalRequest } from './loop.js';
+import type { AgentEvent, CompactionEvent } from './events.js';
+import { runAgent, type ApprovalAnswer, type ApprovalRequest } from './loop.js';
+import { TokenCounter } from './tokens.js';
 
 export interface AgentOptions {
   paths: StorePaths;
@@ -20,9 +32,11 @@ export interface AgentOptions {
   connection: ProviderConnection;
   cwd: string;
   mode: ApprovalMode;
-  /** Rules from flags, added to the config's. */
+  /** Rules from flags, added to the config's and the project's. */
   allow?: string[];
   deny?: string[];
+  /** `--sandbox`; the config's `sandbox`, else `auto`, when absent. */
+  sandbox?: SandboxMode;
   /** Absent for a run that is not persisted. */
   session?: OpenSession;
   maxTurns: number;
@@ -36,35 +50,72 @@ export interface SendOptions {
 
 const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
 const DEFAULT_SHELL_OUTPUT_BYTES = 30_000;
+const DEFAULT_RECALL_TOKENS = 1_500;
+
+/** Rules too broad to grant just because a skill's allowed-tools asks: every command, every file. */
+const TOO_BROAD_FOR_A_SKILL = new Set(['shell', 'bash', 'exec', 'write', 'network']);
 
 /**
  * A conversation with the agent, held by a front end: print mode sends once, the TUI and the
  * gateway send many times. It owns what every run shares (provider, tools, policy, session,
- * the history in memory) so front ends only turn events into output.
+ * skills, memory, the history in memory) so front ends only turn events into output.
  */
 export class Agent {
   readonly policy: Policy;
   readonly tools: ToolRegistry;
   readonly approvals: ApprovalStore;
+  readonly skills: SessionSkills;
+  /** Problems found while setting up (project settings, skills): for the front end to show. */
+  readonly warnings: string[] = [];
   private readonly history: Message[];
   /** Rules from approvals.json: their use is recorded as `lastUsed`. */
   private readonly savedRules: Set<string>;
+  private readonly redactor: Redactor;
+  private readonly sandbox: BubblewrapSandbox | undefined;
+  private readonly memory: MemoryStore | undefined;
+  private readonly counter = new TokenCounter();
+  private readonly activeSkills = new Set<string>();
+  /** Things to tell the person, raised outside a run's event stream (the sandbox's notice). */
+  private readonly notices: string[] = [];
 
   private constructor(
     readonly options: AgentOptions,
     private readonly provider: Provider,
   ) {
     const { config, cwd, paths } = options;
+    const project = loadProjectSettings(cwd);
+    this.warnings.push(...project.warnings);
+    this.skills = loadSessionSkills({ cwd, home: paths.home });
+    for (const problem of this.skills.catalog.problems) this.warnings.push(`skill ${problem.file}${problem.line ? `:${problem.line}` : ''} skipped: ${problem.message}`);
     this.approvals = new ApprovalStore(paths.home);
     this.savedRules = new Set(this.approvals.rulesFor(cwd));
     this.policy = new Policy({
       mode: options.mode,
       workspace: cwd,
       storeHome: paths.home,
-      allow: [...(config.permissions?.allow ?? []), ...this.savedRules, ...(options.allow ?? [])],
-      deny: [...(config.permissions?.deny ?? []), ...(options.deny ?? [])],
+      allow: [...(config.permissions?.allow ?? []), ...project.settings.permissions.allow, ...this.savedRules, ...(options.allow ?? [])],
+      ask: [...(config.permissions?.ask ?? []), ...project.settings.permissions.ask],
+      deny: [...(config.permissions?.deny ?? []), ...project.settings.permissions.deny, ...(options.deny ?? [])],
+      readRoots: this.skills.readRoots,
     });
+    this.redactor = new Redactor([options.connection.apiKey, process.env.OPENCLAW_GATEWAY_TOKEN]);
+    const sandboxMode = options.sandbox ?? config.sandbox ?? 'auto';
+    if (sandboxMode === 'bwrap') BubblewrapSandbox.assertInstalled();
+    this.sandbox =
+      sandboxMode === 'off'
+        ? undefined
+        : new BubblewrapSandbox({
+            mode: sandboxMode,
+            workspace: cwd,
+            storeHome: paths.home,
+            network: this.policy.allowsNetwork(),
+            notify: (message) => this.notices.push(message),
+          });
     this.tools = new ToolRegistry(builtinTools());
+    if (config.memory?.enabled !== false) {
+      this.memory = new MemoryStore({ home: paths.home, warn: (message) => this.notices.push(message) });
+      for (const tool of memoryTools(this.memory)) this.tools.register(tool);
+    }
     this.history = options.session ? contextMessages(options.session.entries) : [];
   }
 
@@ -77,24 +128,43 @@ export class Agent {
     return this.options.session?.id ?? null;
   }
 
-  /** Runs the agent on one input; every event of the run, starting with `session`. */
+  /** Long-term memory; undefined when turned off. */
+  get memoryStore(): MemoryStore | undefined {
+    return this.memory;
+  }
+
+  get modelInfo(): ModelInfo {
+    const { config, connection } = this.options;
+    return modelInfo(connection.model, { contextWindow: config.contextWindow, ...connection.settings.models?.[connection.model] });
+  }
+
+  /**
+   * Runs the agent on one input; every event of the run, starting with `session`. An input
+   * `/name args` naming a user-invocable skill runs that skill.
+   */
   async *send(input: string, options: SendOptions): AsyncGenerator<AgentEvent> {
     const { config, connection, cwd, session } = this.options;
     yield { type: 'session', id: this.sessionId, provider: connection.id, model: connection.model, cwd, resumed: this.history.length > 0 };
-    const modelSettings = connection.settings.models?.[connection.model];
+    const invocation = expandSkillInvocation(input, this.skills.catalog.skills);
+    if (invocation) this.activate(invocation.skill);
+    const info = this.modelInfo;
+    const compaction = { ...defaultCompaction, ...config.compaction };
+    const limit = compactionLimit(info.contextWindow, compaction);
+    const recallTokens = config.memory?.recallTokens ?? DEFAULT_RECALL_TOKENS;
+    const memory = this.memory;
     const events = runAgent({
       provider: this.provider,
       model: connection.model,
-      modelInfo: modelInfo(connection.model, modelSettings),
-      system: buildSystemPrompt({ cwd, toolNames: this.tools.names(), approvalMode: this.policy.mode }),
+      modelInfo: info,
+      system: this.systemPrompt(),
       history: this.history,
-      input,
+      input: invocation?.message ?? input,
       tools: this.tools,
       policy: this.policy,
       session,
       maxTurns: this.options.maxTurns,
-      maxOutputTokens: modelSettings?.maxOutputTokens ?? config.maxOutputTokens,
-      retry: { ...defaultRetryPolicy, ...config.retry },
+      maxOutputTokens: this.maxOutputTokens(),
+      retry: this.retry(),
       approve: options.approve,
       onAlwaysAllow: async (rules) => {
         for (const rule of rules) {
@@ -104,16 +174,54 @@ export class Agent {
       },
       noApproverHint: `To allow it, rerun with --approval ${this.policy.mode === 'auto-edit' ? 'full' : 'auto-edit or full'}, or --allow '<tool>(<pattern>)'`,
       toolContext: this.toolContext(),
-      secrets: [connection.apiKey],
+      redactor: this.redactor,
       signal: options.signal,
+      counter: this.counter,
+      compaction: compaction.enabled === false ? undefined : { limit, keepRecentTokens: Math.min(compaction.keepRecentTokens, Math.floor(limit / 2)) },
+      recall: memory && recallTokens > 0 ? (text) => memory.recall(text, { maxTokens: recallTokens }) : undefined,
+      beforeCompaction: memory ? (messages) => this.flushMemory(messages, options.signal) : undefined,
     });
+    const reading = new Map<string, string>();
     for await (const event of events) {
       if (event.type === 'approval' && event.by === 'rule' && event.rule) {
         const used = event.rule.split(', ').filter((rule) => this.savedRules.has(rule));
         for (const rule of used) await this.approvals.touch(rule, cwd);
       }
+      // Reading a SKILL.md is how the model takes a skill up: its allowed-tools apply from then on.
+      if (event.type === 'tool_call' && event.name === 'read' && typeof (event.args as { path?: unknown })?.path === 'string') {
+        reading.set(event.id, (event.args as { path: string }).path);
+      }
+      if (event.type === 'tool_result' && event.ok && reading.has(event.id)) {
+        const skill = skillForFile(this.skills.catalog.skills, absolutePath(cwd, reading.get(event.id)!));
+        if (skill) this.activate(skill);
+      }
       yield event;
+      yield* this.drainNotices();
     }
+  }
+
+  /** `/compact [focus]` and `openclaw session compact`: summarise the older part now. */
+  async compact(focus: string | undefined, signal: AbortSignal): Promise<CompactionEvent | undefined> {
+    if (this.memory) await this.flushMemory(this.history, signal);
+    return compactConversation({
+      messages: this.history,
+      session: this.options.session,
+      counter: this.counter,
+      keepTokens: Math.min({ ...defaultCompaction, ...this.options.config.compaction }.keepRecentTokens, Math.floor(this.contextTokens() / 3)),
+      reason: 'manual',
+      provider: this.provider,
+      model: this.options.connection.model,
+      retry: this.retry(),
+      signal,
+      focus,
+    });
+  }
+
+  /** A rough size of the conversation in tokens, for status lines. */
+  contextTokens(): number {
+    let chars = 0;
+    for (const message of this.history) chars += JSON.stringify(message).length;
+    return this.counter.estimate(chars);
   }
 
   /**
@@ -126,12 +234,57 @@ export class Agent {
     const verdict = this.policy.decide(shell.name, shell.capability, { kind: 'command', command });
     if (verdict.decision === 'deny') return { ran: false, why: verdict.why };
     const output = await shell.run({ command }, { ...this.toolContext(), signal });
-    const secrets = [this.options.connection.apiKey];
-    return { ran: true, output: { ...output, content: redact(output.content, secrets), summary: redact(output.summary, secrets) } };
+    return { ran: true, output: { ...output, content: this.redactor.redact(output.content), summary: this.redactor.redact(output.summary) } };
+  }
+
+  /** Notices raised since the last call (the sandbox falling back, a rebuilt memory index). */
+  takeNotices(): string[] {
+    return this.notices.splice(0);
   }
 
   close(): void {
     this.options.session?.close();
+  }
+
+  private *drainNotices(): Generator<AgentEvent> {
+    for (const message of this.takeNotices()) yield { type: 'notice', message };
+  }
+
+  private systemPrompt(): string {
+    return buildSystemPrompt({ cwd: this.options.cwd, toolNames: this.tools.names(), approvalMode: this.policy.mode, skills: this.skills.index });
+  }
+
+  private maxOutputTokens(): number | undefined {
+    const { config, connection } = this.options;
+    return connection.settings.models?.[connection.model]?.maxOutputTokens ?? config.maxOutputTokens;
+  }
+
+  private retry(): RetryPolicy {
+    return { ...defaultRetryPolicy, ...this.options.config.retry };
+  }
+
+  /** A skill in use: what its allowed-tools names is pre-approved, except rules that open everything. */
+  private activate(skill: Skill): void {
+    if (this.activeSkills.has(skill.name)) return;
+    this.activeSkills.add(skill.name);
+    for (const rule of allowedToolRules(skill.manifest.allowedTools).rules) {
+      if (!TOO_BROAD_FOR_A_SKILL.has(rule)) this.policy.addRule('allow', rule);
+    }
+  }
+
+  private async flushMemory(messages: Message[], signal: AbortSignal): Promise<void> {
+    const tool = this.tools.get('memory_write');
+    if (!tool || messages.length === 0) return;
+    const written = await flushToMemory(messages, {
+      provider: this.provider,
+      model: this.options.connection.model,
+      retry: this.retry(),
+      signal,
+      system: this.systemPrompt(),
+      tool,
+      context: this.toolContext(),
+    }).catch(() => 0);
+    if (written > 0) this.options.session?.append({ type: 'meta', note: `before compacting, ${written} fact(s) were saved to memory` });
   }
 
   private toolContext(): Omit<ToolContext, 'signal'> {
@@ -143,6 +296,7 @@ export class Agent {
         shellMaxOutputBytes: config.tools?.shell?.maxOutputBytes ?? DEFAULT_SHELL_OUTPUT_BYTES,
       },
       env: toolEnvironment(config, connection.settings.apiKeyEnv),
+      ...(this.sandbox ? { sandbox: this.sandbox } : {}),
     };
   }
 }

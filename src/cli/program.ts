@@ -173,7 +173,13 @@ Examples:
     .argument('<id>', 'session id or unique prefix')
     .option('--json', 'JSON output')
     .action(lazy(() => import('./commands/session-fork.js')));
-  session.command('compact').description('summarise the older part of a session').argument('<id>').action(notYetAvailable('session compact'));
+  session
+    .command('compact')
+    .description('summarise the older part of a session now (the transcript keeps everything)')
+    .argument('<id>', 'session id or unique prefix')
+    .option('--focus <text>', 'what the summary should keep in focus')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./commands/session-compact.js')));
 
   const memory = program
     .command('memory')

@@ -82,6 +82,11 @@ export class Policy {
     this.rules[effect].push(parseRule(text));
   }
 
+  /** Whether commands may use the network: a bare `network` (or `network(*)`) allow rule. */
+  allowsNetwork(): boolean {
+    return this.rules.allow.some((rule) => rule.tool === 'network' && rule.pattern === undefined) && !this.rules.deny.some((rule) => rule.tool === 'network');
+  }
+
   /**
    * The rules that would allow this call next time, for "this session" and "always" approvals.
    * Narrow on purpose: a subcommand for tools like git and npm (`shell(npm test *)`), the exact

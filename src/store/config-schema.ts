@@ -42,6 +42,29 @@ export const configSchema = {
     sandbox: { enum: ['off', 'bwrap', 'auto'], description: 'shell sandbox' },
     maxTurns: { type: 'integer', minimum: 1, description: 'model turns per run before stopping (exit 4)' },
     maxOutputTokens: { type: 'integer', minimum: 1, description: 'output-token limit per response' },
+    contextWindow: {
+      type: 'integer',
+      minimum: 1000,
+      description: 'context window in tokens of the models used (also settable as model.contextWindow); overrides the built-in table',
+    },
+    compaction: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', description: 'compact automatically when the context fills up (default true)' },
+        threshold: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'fraction of the window at which to compact (default 0.8)' },
+        reserveTokens: { type: 'integer', minimum: 0, description: 'tokens kept free for the answer (default 8192)' },
+        keepRecentTokens: { type: 'integer', minimum: 100, description: 'recent tokens kept verbatim (default 20000)' },
+      },
+    },
+    memory: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', description: 'long-term memory tools and recall (default true)' },
+        recallTokens: { type: 'integer', minimum: 0, description: 'most tokens of memory recalled per turn (default 1500; 0 turns recall off)' },
+      },
+    },
     retry: {
       type: 'object',
       additionalProperties: false,
@@ -106,6 +129,9 @@ export interface Config {
   sandbox?: SandboxMode;
   maxTurns?: number;
   maxOutputTokens?: number;
+  contextWindow?: number;
+  compaction?: { enabled?: boolean; threshold?: number; reserveTokens?: number; keepRecentTokens?: number };
+  memory?: { enabled?: boolean; recallTokens?: number };
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
   permissions?: { allow?: string[]; ask?: string[]; deny?: string[] };
   tools?: { shell?: { timeoutMs?: number; maxOutputBytes?: number } };

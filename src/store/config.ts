@@ -99,6 +99,9 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * `["providers", "openai", "models", "gpt-4.1", "contextWindow"]`.
  */
 export function resolveKey(key: string): string[] {
+  // `model` holds the model id; issue 5 names the window `model.contextWindow`, so that spelling
+  // is accepted for the top-level `contextWindow`.
+  if (key === 'model.contextWindow') return ['contextWindow'];
   const segments = key.split('.');
   if (key === '' || segments.some((segment) => segment === '')) throw usageError(`invalid config key "${key}"`);
   const path = segments.some((segment) => RESERVED_KEYS.has(segment)) ? null : walk(configSchema, segments);

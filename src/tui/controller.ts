@@ -380,7 +380,7 @@ export class ChatController {
     const command = findCommand(name);
     if (!command) {
       const skill = this.options.skills.expand(typed);
-      if (skill !== undefined) return this.runTurn(typed, skill);
+      if (skill !== undefined) return this.runTurn(typed, typed);
     }
     this.show({ kind: 'user', text: sanitize(typed) });
     if (!command) {
@@ -408,8 +408,36 @@ export class ChatController {
         return this.exit();
       case 'skills':
         return this.notice('info', this.skillsText());
+      case 'compact':
+        return this.compactNow(argument);
+      case 'memory':
+        return this.showMemory(argument);
       default:
         return this.notice('muted', `/${command.name} is not available in this version yet.`);
+    }
+  }
+
+  private async compactNow(focus: string): Promise<void> {
+    const agent = this.agent;
+    this.activity = 'compacting';
+    await this.whileBusy(async (signal) => {
+      const event = await agent.compact(focus || undefined, signal);
+      if (!event) this.notice('muted', 'Nothing to compact yet: the conversation is short.');
+      else this.notice('success', `Compacted: ${event.summarized} older messages summarised, ${event.kept} kept (~${event.tokensBefore} → ~${event.tokensAfter} tokens). The full history stays in the transcript.`);
+    });
+  }
+
+  /** `/memory` lists what is remembered; `/memory <words>` searches it. */
+  private async showMemory(query: string): Promise<void> {
+    const memory = this.agent.memoryStore;
+    if (!memory) return this.notice('muted', 'Memory is turned off (config memory.enabled).');
+    try {
+      const entries = query ? await memory.search(query, { limit: 10 }) : (await memory.list()).slice(-15);
+      if (entries.length === 0) return this.notice('muted', query ? `Nothing in memory matches "${query}".` : `Memory is empty. Facts the agent saves, or \`openclaw memory add\`, go to ${memory.dir}.`);
+      const lines = entries.map((entry) => `  ${entry.id.slice(0, 8)}  ${entry.durable ? '[durable] ' : ''}${sanitize(entry.text.replace(/\s+/g, ' ')).slice(0, 100)}`);
+      this.notice('info', [`${query ? `Memory matching "${query}"` : 'Memory (latest)'} — files in ${memory.dir}:`, ...lines].join('\n'));
+    } catch (error) {
+      this.notice('error', errorMessage(error));
     }
   }
 

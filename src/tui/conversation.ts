@@ -107,6 +107,12 @@ export class ConversationView {
           this.notice('error', event.message);
         }
         return true;
+      case 'notice':
+        this.notice('warning', sanitize(event.message));
+        return true;
+      case 'compaction':
+        this.notice('muted', `Compacted: ${event.summarized} older messages summarised, ${event.kept} kept.`);
+        return true;
       case 'done':
         this.endReply();
         return true;

@@ -380,10 +380,24 @@ describe('commands and keys', () => {
     expect(readFileSync(join(work.path, 'notes.md'), 'utf8')).toBe('# exported\n');
   });
 
-  it('says which commands are not available yet', async () => {
+  it('/compact summarises the older part, after a silent memory turn', async () => {
+    fake.script({ text: 'first answer' }, { text: 'second answer' }, { text: 'DONE' }, { text: '## Goal\n- summarised' });
     const session = await start();
+    await send(session, 'first question');
+    await session.waitFor('first answer');
+    await send(session, 'second question');
+    await session.waitFor('second answer');
     await send(session, '/compact');
-    await session.waitFor('/compact is not available in this version yet.');
+    await session.waitFor('Compacted: 2 older messages summarised');
+    const [flush, summary] = fake.requests.slice(-2);
+    expect(JSON.stringify(flush.body)).toContain('memory_write');
+    expect(JSON.stringify(summary.body)).toContain('Summarise this conversation');
+  });
+
+  it('/memory says what memory holds and where its files are', async () => {
+    const session = await start();
+    await send(session, '/memory');
+    await session.waitFor('Memory is empty');
   });
 
   it('shows the full output of the last tool with Ctrl+O', async () => {

@@ -5,6 +5,7 @@ import type { AgentEvent } from '../../src/agent/events.js';
 import { runAgent, type AgentRun, type ApprovalAnswer, type ApprovalRequest } from '../../src/agent/loop.js';
 import { ApprovalStore } from '../../src/policy/approvals.js';
 import { Policy } from '../../src/policy/policy.js';
+import { Redactor } from '../../src/policy/redaction.js';
 import { modelInfo } from '../../src/providers/models.js';
 import type { AssistantMessage, Message, ModelRequest, ModelStreamEvent, Provider } from '../../src/providers/types.js';
 import { ToolRegistry, builtinTools } from '../../src/tools/registry.js';
@@ -63,7 +64,7 @@ function runWith(provider: Provider, overrides: Partial<AgentRun> = {}): { run: 
     maxTurns: 10,
     retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },
     toolContext: { cwd: work.path, limits: { shellTimeoutMs: 5000, shellMaxOutputBytes: 10_000 }, env: { PATH: process.env.PATH } },
-    secrets: [],
+    redactor: new Redactor(),
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -188,7 +189,7 @@ describe('the loop', () => {
   it('redacts secrets from tool results before the model or the store sees them', async () => {
     writeFileSync(join(work.path, 'leak.txt'), 'token=sk-secret-value-123456');
     const provider = new ScriptedProvider([{ calls: [{ name: 'read', args: { path: 'leak.txt' } }] }]);
-    const { run, history } = runWith(provider, { secrets: ['sk-secret-value-123456'] });
+    const { run, history } = runWith(provider, { redactor: new Redactor(['sk-secret-value-123456']) });
     await events(run);
     expect(toolResults(history)[0]).toContain('token=[REDACTED]');
     expect(JSON.stringify(history)).not.toContain('sk-secret-value-123456');

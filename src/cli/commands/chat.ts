@@ -3,7 +3,7 @@ import { Agent } from '../../agent/runtime.js';
 import { ExitCode, usageError } from '../../errors.js';
 import { resolveConnection } from '../../providers/connection.js';
 import { loadConfig } from '../../store/config.js';
-import type { ApprovalMode } from '../../store/config-schema.js';
+import type { ApprovalMode, SandboxMode } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
 import { SessionStore, titleFrom, type OpenSession } from '../../store/sessions.js';
 import { paint, warn } from '../output.js';
@@ -94,7 +94,10 @@ export async function openAgent(options: ChatOptions, maxTurns: number | undefin
   const connection = resolveConnection(config, { provider: options.provider, model: options.model });
   const mode = options.approval ?? config.approval ?? 'ask';
   const cwd = process.cwd();
-  if (options.sandbox === 'bwrap') warn('--sandbox bwrap is not available in this version yet; shell commands run unsandboxed');
+  if (options.sandbox === 'bwrap') {
+    const { BubblewrapSandbox } = await import('../../policy/sandbox.js');
+    BubblewrapSandbox.assertInstalled();
+  }
 
   const sessions = new SessionStore(paths);
   let session: OpenSession | undefined;
@@ -111,7 +114,20 @@ export async function openAgent(options: ChatOptions, maxTurns: number | undefin
     for (const repair of session.repairs) warn(`session ${session.id}: ${repair}`);
   }
   try {
-    return await Agent.create({ paths, config, connection, cwd, mode, allow: options.allow, deny: options.deny, session, maxTurns: maxTurns ?? config.maxTurns ?? DEFAULT_MAX_TURNS });
+    const agent = await Agent.create({
+      paths,
+      config,
+      connection,
+      cwd,
+      mode,
+      allow: options.allow,
+      deny: options.deny,
+      sandbox: options.sandbox as SandboxMode | undefined,
+      session,
+      maxTurns: maxTurns ?? config.maxTurns ?? DEFAULT_MAX_TURNS,
+    });
+    for (const warning of agent.warnings) warn(warning);
+    return agent;
   } catch (error) {
     session?.close();
     throw error;
@@ -146,7 +162,13 @@ function createOutput(format: ChatOptions['outputFormat']): (event: AgentEvent) 
         err.write(`  ${event.ok ? paint(err, 'green', '✓') : paint(err, 'red', '✗')} ${event.summary}\n`);
         break;
       case 'error':
-        if (event.retryable) warn(event.message);
+        if (event.retryable || event.code === 'compaction_failed') warn(event.message);
+        break;
+      case 'notice':
+        warn(event.message);
+        break;
+      case 'compaction':
+        err.write(`${paint(err, 'dim', `compacted: ${event.summarized} older messages summarised, ${event.kept} kept (~${event.tokensBefore} → ~${event.tokensAfter} tokens)`)}\n`);
         break;
       default:
         break;
