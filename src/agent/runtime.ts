@@ -1,4 +1,5 @@
-import { MemoryStore } from '../memory/store.js';
+import { existsSync } from 'node:fs';
+import type { MemoryStore } from '../memory/store.js';
 import { memoryTools } from '../memory/tools.js';
 import { ApprovalStore } from '../policy/approvals.js';
 import { Policy } from '../policy/policy.js';
@@ -72,7 +73,8 @@ export class Agent {
   private readonly savedRules: Set<string>;
   private readonly redactor: Redactor;
   private readonly sandbox: BubblewrapSandbox | undefined;
-  private readonly memory: MemoryStore | undefined;
+  private memory: Promise<MemoryStore> | undefined;
+  private readonly memoryEnabled: boolean;
   private readonly counter = new TokenCounter();
   private readonly activeSkills = new Set<string>();
   /** Things to tell the person, raised outside a run's event stream (the sandbox's notice). */
@@ -112,10 +114,8 @@ export class Agent {
             notify: (message) => this.notices.push(message),
           });
     this.tools = new ToolRegistry(builtinTools());
-    if (config.memory?.enabled !== false) {
-      this.memory = new MemoryStore({ home: paths.home, warn: (message) => this.notices.push(message) });
-      for (const tool of memoryTools(this.memory)) this.tools.register(tool);
-    }
+    this.memoryEnabled = config.memory?.enabled !== false;
+    if (this.memoryEnabled) for (const tool of memoryTools(() => this.memoryStore() as Promise<MemoryStore>)) this.tools.register(tool);
     this.history = options.session ? contextMessages(options.session.entries) : [];
   }
 
@@ -128,9 +128,12 @@ export class Agent {
     return this.options.session?.id ?? null;
   }
 
-  /** Long-term memory; undefined when turned off. */
-  get memoryStore(): MemoryStore | undefined {
-    return this.memory;
+  /** Long-term memory, loaded on first use; undefined when turned off. */
+  memoryStore(): Promise<MemoryStore> | undefined {
+    if (!this.memoryEnabled) return undefined;
+    return (this.memory ??= import('../memory/store.js').then(
+      ({ MemoryStore }) => new MemoryStore({ home: this.options.paths.home, warn: (message) => this.notices.push(message) }),
+    ));
   }
 
   get modelInfo(): ModelInfo {
@@ -151,7 +154,8 @@ export class Agent {
     const compaction = { ...defaultCompaction, ...config.compaction };
     const limit = compactionLimit(info.contextWindow, compaction);
     const recallTokens = config.memory?.recallTokens ?? DEFAULT_RECALL_TOKENS;
-    const memory = this.memory;
+    // Nothing to recall from an empty memory: the store is not even loaded.
+    const recall = this.memoryEnabled && recallTokens > 0 && existsSync(this.options.paths.memory);
     const events = runAgent({
       provider: this.provider,
       model: connection.model,
@@ -178,8 +182,8 @@ export class Agent {
       signal: options.signal,
       counter: this.counter,
       compaction: compaction.enabled === false ? undefined : { limit, keepRecentTokens: Math.min(compaction.keepRecentTokens, Math.floor(limit / 2)) },
-      recall: memory && recallTokens > 0 ? (text) => memory.recall(text, { maxTokens: recallTokens }) : undefined,
-      beforeCompaction: memory ? (messages) => this.flushMemory(messages, options.signal) : undefined,
+      recall: recall ? async (text) => (await this.memoryStore())?.recall(text, { maxTokens: recallTokens }) : undefined,
+      beforeCompaction: this.memoryEnabled ? (messages) => this.flushMemory(messages, options.signal) : undefined,
     });
     const reading = new Map<string, string>();
     for await (const event of events) {
@@ -202,7 +206,7 @@ export class Agent {
 
   /** `/compact [focus]` and `openclaw session compact`: summarise the older part now. */
   async compact(focus: string | undefined, signal: AbortSignal): Promise<CompactionEvent | undefined> {
-    if (this.memory) await this.flushMemory(this.history, signal);
+    if (this.memoryEnabled) await this.flushMemory(this.history, signal);
     return compactConversation({
       messages: this.history,
       session: this.options.session,

@@ -17,11 +17,19 @@ interface WriteArgs {
   durable?: boolean;
 }
 
-export function memoryTools(store: MemoryStore): [Tool<SearchArgs>, Tool<WriteArgs>] {
+/** The store is opened on the first call: most runs never touch memory, and loading it costs. */
+type OpenStore = () => Promise<MemoryStore>;
+
+export function memoryTools(store: MemoryStore | OpenStore): [Tool<SearchArgs>, Tool<WriteArgs>] {
   return [memorySearchTool(store), memoryWriteTool(store)];
 }
 
-export function memorySearchTool(store: MemoryStore): Tool<SearchArgs> {
+function opener(store: MemoryStore | OpenStore): OpenStore {
+  return typeof store === 'function' ? store : async () => store;
+}
+
+export function memorySearchTool(source: MemoryStore | OpenStore): Tool<SearchArgs> {
+  const open = opener(source);
   return {
     name: 'memory_search',
     description: 'Search long-term memory (facts and notes from past sessions).',
@@ -38,7 +46,7 @@ export function memorySearchTool(store: MemoryStore): Tool<SearchArgs> {
     target: () => ({ kind: 'none' }),
     async run(args) {
       try {
-        const hits = await store.search(args.query, { limit: args.limit ?? 5 });
+        const hits = await (await open()).search(args.query, { limit: args.limit ?? 5 });
         if (hits.length === 0) return { ok: true, content: 'No memories match.', summary: `memory_search "${args.query}": no matches` };
         const content = hits.map((hit) => `- [${hit.id} ${hit.durable ? 'durable' : (hit.date ?? hit.file)}] ${hit.snippet}`).join('\n');
         return { ok: true, content, summary: `memory_search "${args.query}": ${hits.length} match${hits.length === 1 ? '' : 'es'}` };
@@ -49,7 +57,8 @@ export function memorySearchTool(store: MemoryStore): Tool<SearchArgs> {
   };
 }
 
-export function memoryWriteTool(store: MemoryStore): Tool<WriteArgs> {
+export function memoryWriteTool(source: MemoryStore | OpenStore): Tool<WriteArgs> {
+  const open = opener(source);
   return {
     name: 'memory_write',
     description: 'Save one fact to long-term memory for future sessions. durable: a lasting fact (preference, decision), not a dated note.',
@@ -66,6 +75,7 @@ export function memoryWriteTool(store: MemoryStore): Tool<WriteArgs> {
     target: () => ({ kind: 'none' }),
     async run(args) {
       try {
+        const store = await open();
         const entry = await store.add(args.text, { durable: args.durable });
         const where = `${entry.file}:${entry.line}`;
         return entry.created

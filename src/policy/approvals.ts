@@ -1,9 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { ensureDir } from '../store/paths.js';
 import { parseRule } from './rules.js';
+import { randomHex } from '../store/ids.js';
 
 /**
  * An "always" approval: the exact rule a person granted, where and when, and when it last
@@ -79,7 +79,7 @@ export class ApprovalStore {
       const approvals = this.list();
       const result = change(approvals);
       const data: ApprovalsFile = { version: 1, approvals };
-      const temporary = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
+      const temporary = `${this.path}.${randomHex(4)}.tmp`;
       writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
       renameSync(temporary, this.path);
       return result;

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -77,8 +76,9 @@ export class BubblewrapSandbox implements CommandSandbox {
 }
 
 /** Why bwrap cannot run here, or undefined when it can. */
-export function bubblewrapProblem(): Promise<string | undefined> {
-  if (!findOnPath('bwrap')) return Promise.resolve('bwrap is not installed');
+export async function bubblewrapProblem(): Promise<string | undefined> {
+  if (!findOnPath('bwrap')) return 'bwrap is not installed';
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', '--die-with-parent', 'true'], { timeout: 5000 }, (error, _stdout, stderr) => {
       resolve(error ? (String(stderr).trim().split('\n')[0] || error.message) : undefined);

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openclawHome } from '../store/paths.js';
 import { parseSkillFile, SKILL_FILE_NAMES, type SkillManifest, type SkillProblem } from './manifest.js';
@@ -75,9 +75,10 @@ export function discoverSkills(options: DiscoverOptions = {}): SkillCatalog {
   const byName = new Map<string, Skill>();
   const shadowed: ShadowedSkill[] = [];
   const problems: SkillProblem[] = [];
+  const cache = options.home ? new ManifestCache(join(options.home, 'cache', 'skills.json')) : undefined;
   for (const root of roots) {
     for (const dir of skillFolders(root.dir)) {
-      const loaded = loadSkill(dir, root.scope, options);
+      const loaded = loadSkill(dir, root.scope, options, cache);
       if ('problem' in loaded) {
         problems.push(loaded.problem);
         continue;
@@ -87,7 +88,9 @@ export function discoverSkills(options: DiscoverOptions = {}): SkillCatalog {
       else byName.set(loaded.skill.name, loaded.skill);
     }
   }
-  const skills = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  cache?.save();
+  // Code-unit order, not localeCompare: the first localeCompare loads ICU collation (~10 ms).
+  const skills = [...byName.values()].sort((a, b) => byText(a.name, b.name));
   return { roots, skills, shadowed, problems };
 }
 
@@ -120,17 +123,25 @@ export function findSkillFile(dir: string): string | undefined {
 const MAX_SKILL_FILE_BYTES = 1024 * 1024;
 
 /** Reads and checks one skill folder. */
-export function loadSkill(dir: string, scope: SkillScope, context: RequirementContext = {}): { skill: Skill } | { problem: SkillProblem } {
+export function loadSkill(dir: string, scope: SkillScope, context: RequirementContext = {}, cache?: ManifestCache): { skill: Skill } | { problem: SkillProblem } {
   const file = findSkillFile(dir);
   if (!file) return { problem: { file: join(dir, 'SKILL.md'), message: 'is missing: a skill folder needs a SKILL.md' } };
-  let text: string;
+  let parsed: ParsedFrontmatter;
   try {
-    if (statSync(file).size > MAX_SKILL_FILE_BYTES) return { problem: { file, message: `is over ${MAX_SKILL_FILE_BYTES / 1024} KiB; a SKILL.md should be short, with details in other files` } };
-    text = readFileSync(file, 'utf8');
+    const stat = statSync(file);
+    if (stat.size > MAX_SKILL_FILE_BYTES) return { problem: { file, message: `is over ${MAX_SKILL_FILE_BYTES / 1024} KiB; a SKILL.md should be short, with details in other files` } };
+    const key = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${basename(dir)}`;
+    const cached = cache?.get(file, key);
+    if (cached) {
+      parsed = cached;
+    } else {
+      const full = parseSkillFile(readFileSync(file, 'utf8'), file, basename(dir));
+      parsed = full.ok ? { ok: true, manifest: full.manifest, warnings: full.warnings } : full;
+      cache?.set(file, key, parsed);
+    }
   } catch (error) {
     return { problem: { file, message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` } };
   }
-  const parsed = parseSkillFile(text, file, basename(dir));
   if (!parsed.ok) return { problem: parsed.problem };
   const { manifest, warnings } = parsed;
   return {
@@ -160,4 +171,57 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What discovery keeps of a parsed SKILL.md: everything but the body. */
+type ParsedFrontmatter = { ok: true; manifest: SkillManifest; warnings: string[] } | { ok: false; problem: SkillProblem };
+
+/**
+ * Parsed frontmatter of every SKILL.md seen, keyed by size, mtime and ctime, in
+ * `$OPENCLAW_HOME/cache/skills.json`: each chat discovers skills, and parsing YAML (loading the
+ * parser most of all) would otherwise cost every start tens of milliseconds. Disposable: a
+ * missing or unreadable cache only means parsing again.
+ */
+export class ManifestCache {
+  private entries: Record<string, { key: string; parsed: ParsedFrontmatter }> = {};
+  private changed = false;
+
+  constructor(private readonly path: string) {
+    try {
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; entries?: ManifestCache['entries'] };
+      if (data.version === CACHE_VERSION && data.entries && typeof data.entries === 'object') this.entries = data.entries;
+    } catch {
+      // no cache yet, or a broken one: start empty
+    }
+  }
+
+  get(file: string, key: string): ParsedFrontmatter | undefined {
+    const entry = this.entries[file];
+    return entry?.key === key ? entry.parsed : undefined;
+  }
+
+  set(file: string, key: string, parsed: ParsedFrontmatter): void {
+    this.entries[file] = { key, parsed };
+    this.changed = true;
+  }
+
+  save(): void {
+    if (!this.changed) return;
+    for (const file of Object.keys(this.entries)) if (!existsSync(file)) delete this.entries[file];
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ version: CACHE_VERSION, entries: this.entries }), { mode: 0o600 });
+      renameSync(temporary, this.path);
+      this.changed = false;
+    } catch {
+      // a read-only home still works, only slower
+    }
+  }
+}
+
+const CACHE_VERSION = 1;
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -40,7 +40,7 @@ const HEADER =
 function render(skills: readonly Skill[], descriptionLimit: number, omitted: readonly Skill[]): string {
   const lines = [HEADER];
   let folder: string | undefined;
-  for (const skill of skills.toSorted((a, b) => dirname(a.dir).localeCompare(dirname(b.dir)) || a.name.localeCompare(b.name))) {
+  for (const skill of skills.toSorted((a, b) => byText(dirname(a.dir), dirname(b.dir)) || byText(a.name, b.name))) {
     if (dirname(skill.dir) !== folder) {
       folder = dirname(skill.dir);
       lines.push(`In ${folder}/:`);
@@ -66,4 +66,8 @@ function shorten(text: string, limit: number): string {
 
 function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -13,6 +13,7 @@ export interface StorePaths {
   config: string;
   sessions: string;
   sessionIndex: string;
+  memory: string;
   logs: string;
 }
 
@@ -22,6 +23,7 @@ export function storePaths(home: string = openclawHome()): StorePaths {
     config: join(home, 'config.json'),
     sessions: join(home, 'sessions'),
     sessionIndex: join(home, 'sessions', 'index.json'),
+    memory: join(home, 'memory'),
     logs: join(home, 'logs'),
   };
 }

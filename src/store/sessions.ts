@@ -1,11 +1,11 @@
 import { chmodSync, copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ExitCode, OpenclawError, usageError } from '../errors.js';
 import { costOf, modelInfo } from '../providers/models.js';
 import { addUsage, emptyUsage, type Usage } from '../providers/types.js';
 import { withFileLock, SessionWriterLock } from './lock.js';
 import { ensureDir, type StorePaths } from './paths.js';
+import { randomHex } from './ids.js';
 import {
   readTranscript,
   TranscriptError,
@@ -39,7 +39,7 @@ interface IndexData {
 
 export function newSessionId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${randomHex(3)}`;
 }
 
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -61,7 +61,21 @@ export class SessionStore {
 
   async list(): Promise<SessionMeta[]> {
     const data = await this.readIndex();
-    return Object.values(data.sessions).sort((a, b) => b.updated.localeCompare(a.updated));
+    // Transcripts the index does not know: a session that has not finished its first turn, or
+    // whose process died before it could record one.
+    if (existsSync(this.paths.sessions)) {
+      for (const name of readdirSync(this.paths.sessions)) {
+        if (!name.endsWith('.jsonl') || data.sessions[name.slice(0, -6)]) continue;
+        const path = join(this.paths.sessions, name);
+        try {
+          const meta = metaFromTranscript(readTranscript(path), path);
+          if (`${meta.id}.jsonl` === name) data.sessions[meta.id] = meta;
+        } catch {
+          // not a transcript
+        }
+      }
+    }
+    return Object.values(data.sessions).sort((a, b) => byText(b.updated, a.updated));
   }
 
   /** A session by id or unique id prefix. */
@@ -110,7 +124,17 @@ export class SessionStore {
     ensureDir(this.paths.sessions);
     const id = options.id ?? newSessionId();
     const now = new Date().toISOString();
-    const header: TranscriptHeader = { type: 'session', version: 1, id, created: now, cwd: options.cwd };
+    const header: TranscriptHeader = {
+      type: 'session',
+      version: 1,
+      id,
+      created: now,
+      cwd: options.cwd,
+      ...(options.title ? { title: options.title } : {}),
+      provider: options.provider,
+      model: options.model,
+      ...(options.key ? { key: options.key } : {}),
+    };
     const meta: SessionMeta = {
       id,
       title: options.title ?? '',
@@ -124,20 +148,19 @@ export class SessionStore {
       tokens: emptyUsage(),
       cost: 0,
     };
-    return withFileLock(this.paths.sessions, async () => {
-      if (existsSync(this.transcriptPath(id))) throw sessionExists(id);
-      const lock = SessionWriterLock.acquire(this.lockPath(id), id);
-      try {
-        const writer = TranscriptWriter.create(this.transcriptPath(id), header);
-        await this.mutateIndex((data) => {
-          data.sessions[id] = meta;
-        }, false);
-        return new OpenSession(this, meta, header, [], [], writer, lock);
-      } catch (error) {
-        lock.release();
-        throw error;
-      }
-    });
+    // A new id cannot be contended, and the transcript is created exclusively ('wx'): no store lock
+    // is needed. The index learns of the session at the end of its first turn (and `list` finds a
+    // transcript the index does not know yet), so starting a run costs no index write.
+    if (existsSync(this.transcriptPath(id))) throw sessionExists(id);
+    const lock = SessionWriterLock.acquire(this.lockPath(id), id);
+    try {
+      const writer = TranscriptWriter.create(this.transcriptPath(id), header);
+      return new OpenSession(this, meta, header, [], [], writer, lock);
+    } catch (error) {
+      lock.release();
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw sessionExists(id);
+      throw error;
+    }
   }
 
   /** Opens a session for writing: takes its writer lock, then loads and repairs the transcript. */
@@ -160,6 +183,13 @@ export class SessionStore {
     await this.mutateIndex((data) => {
       const meta = data.sessions[id];
       if (meta) change(meta);
+    });
+  }
+
+  /** Writes a session's index line as its one writer knows it. */
+  async put(meta: SessionMeta): Promise<void> {
+    await this.mutateIndex((data) => {
+      data.sessions[meta.id] = structuredClone(meta);
     });
   }
 
@@ -213,7 +243,8 @@ export class SessionStore {
     const source = await this.find(idOrPrefix);
     const loaded = this.read(source.id);
     const id = newSessionId();
-    const header: TranscriptHeader = { ...loaded.header, id, created: new Date().toISOString(), parentSession: source.id };
+    const { key: _key, ...inherited } = loaded.header;
+    const header: TranscriptHeader = { ...inherited, id, created: new Date().toISOString(), parentSession: source.id };
     const lines = [header, ...loaded.entries.filter((entry) => !entry.id.startsWith('repair-'))].map((line) => `${JSON.stringify(line)}\n`);
     return withFileLock(this.paths.sessions, async () => {
       writeFileSync(this.transcriptPath(id), lines.join(''), { mode: 0o600, flag: 'wx' });
@@ -317,9 +348,9 @@ function sessionExists(id: string): OpenclawError {
 
 function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta {
   const { header, entries } = loaded;
-  let title = '';
-  let provider = '';
-  let model = '';
+  let title = header.title ?? '';
+  let provider = header.provider ?? '';
+  let model = header.model ?? '';
   let tokens = emptyUsage();
   let messages = 0;
   let cost = 0;
@@ -345,7 +376,19 @@ function metaFromTranscript(loaded: LoadedTranscript, path: string): SessionMeta
     }
   }
   if (updated === header.created) updated = statSync(path).mtime.toISOString();
-  return { id: header.id, title, cwd: header.cwd, provider, model, created: header.created, updated, messages, tokens, cost: Math.round(cost * 1e6) / 1e6 };
+  return {
+    id: header.id,
+    title,
+    ...(header.key ? { key: header.key } : {}),
+    cwd: header.cwd,
+    provider,
+    model,
+    created: header.created,
+    updated,
+    messages,
+    tokens,
+    cost: Math.round(cost * 1e6) / 1e6,
+  };
 }
 
 export function titleFrom(text: string): string {
@@ -394,21 +437,24 @@ export class OpenSession {
 
   /** Folds a finished turn into the index: counts, tokens, cost, title. */
   async recordTurn(change: { messages: number; usage: Usage; cost: number; title?: string; provider: string; model: string }): Promise<void> {
-    const apply = (meta: SessionMeta) => {
-      meta.messages += change.messages;
-      meta.tokens = addUsage(meta.tokens, change.usage);
-      meta.cost = Math.round((meta.cost + change.cost) * 1e6) / 1e6;
-      meta.updated = new Date().toISOString();
-      meta.provider = change.provider;
-      meta.model = change.model;
-      if (!meta.title && change.title) meta.title = change.title;
-    };
-    apply(this.meta);
-    await this.store.update(this.meta.id, apply);
+    const meta = this.meta;
+    meta.messages += change.messages;
+    meta.tokens = addUsage(meta.tokens, change.usage);
+    meta.cost = Math.round((meta.cost + change.cost) * 1e6) / 1e6;
+    meta.updated = new Date().toISOString();
+    meta.provider = change.provider;
+    meta.model = change.model;
+    if (!meta.title && change.title) meta.title = change.title;
+    // This process is the session's one writer, so its view of the metadata is the current one.
+    await this.store.put(this.meta);
   }
 
   close(): void {
     this.writer.close();
     this.lock.release();
   }
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Message, ToolCallPart, ToolResultMessage } from '../providers/types.js';
+import { randomHex } from './ids.js';
 
 /**
  * A session transcript: `sessions/<id>.jsonl`, a header line, then one entry per line, only ever
@@ -13,6 +13,12 @@ export interface TranscriptHeader {
   id: string;
   created: string;
   cwd: string;
+  /** What the session started with; later `meta` entries and messages say what changed. */
+  title?: string;
+  provider?: string;
+  model?: string;
+  /** Routing key of a gateway session (`telegram:dm:42`). */
+  key?: string;
   /** Set when the session was forked or imported. */
   parentSession?: string;
 }
@@ -88,7 +94,7 @@ export class TranscriptError extends Error {}
 export const INTERRUPTED_RESULT = 'Interrupted: this tool call did not complete (the run ended before it returned a result).';
 
 export function newEntryId(): string {
-  return randomBytes(4).toString('hex');
+  return randomHex(4);
 }
 
 /**

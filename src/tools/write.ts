@@ -1,6 +1,6 @@
 import { chmod, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../store/ids.js';
 import { absolutePath } from './paths.js';
 import { failure, type Tool } from './types.js';
 
@@ -17,7 +17,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   const target = await realpath(path).catch(() => path);
   await mkdir(dirname(target), { recursive: true });
   const mode = await stat(target).then((info) => info.mode & 0o7777, () => undefined);
-  const temporary = `${target}.openclaw-${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = `${target}.openclaw-${randomHex(4)}.tmp`;
   try {
     // Created with the old mode so the text is never more exposed than before; the umask may
     // have cut bits from it, so the mode is set again.

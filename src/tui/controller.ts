@@ -429,9 +429,10 @@ export class ChatController {
 
   /** `/memory` lists what is remembered; `/memory <words>` searches it. */
   private async showMemory(query: string): Promise<void> {
-    const memory = this.agent.memoryStore;
-    if (!memory) return this.notice('muted', 'Memory is turned off (config memory.enabled).');
+    const opening = this.agent.memoryStore();
+    if (!opening) return this.notice('muted', 'Memory is turned off (config memory.enabled).');
     try {
+      const memory = await opening;
       const entries = query ? await memory.search(query, { limit: 10 }) : (await memory.list()).slice(-15);
       if (entries.length === 0) return this.notice('muted', query ? `Nothing in memory matches "${query}".` : `Memory is empty. Facts the agent saves, or \`openclaw memory add\`, go to ${memory.dir}.`);
       const lines = entries.map((entry) => `  ${entry.id.slice(0, 8)}  ${entry.durable ? '[durable] ' : ''}${sanitize(entry.text.replace(/\s+/g, ' ')).slice(0, 100)}`);

@@ -40,6 +40,8 @@ async function create(options: { id?: string; key?: string; title?: string } = {
 async function createClosed(options: { id?: string; key?: string; title?: string } = {}): Promise<string> {
   const session = await create(options);
   session.append({ type: 'message', message: { role: 'user', text: `hello from ${options.id ?? 'a session'}` } });
+  // As a run does at the end of its turn: this is when the index learns of the session.
+  await session.recordTurn({ messages: 1, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, cost: 0, provider: 'openai', model: 'gpt-5.4-mini' });
   session.close();
   return session.id;
 }
@@ -398,6 +400,13 @@ describe('SessionStore: remove', () => {
 });
 
 describe('SessionStore: the index', () => {
+  it('lists a session whose first turn has not been recorded yet, from its transcript', async () => {
+    const session = await create({ id: 'fresh', title: 'just started', key: 'telegram:dm:7' });
+    session.append({ type: 'message', message: { role: 'user', text: 'first words' } });
+    expect(await store.list()).toEqual([expect.objectContaining({ id: 'fresh', title: 'just started', key: 'telegram:dm:7', messages: 1, model: 'gpt-5.4-mini' })]);
+    expect(existsSync(paths.sessionIndex)).toBe(false);
+  });
+
   it('is rebuilt from the transcripts when index.json is corrupt', async () => {
     const id = await createClosed({ id: 'survivor' });
     writeFileSync(paths.sessionIndex, '{"version":1,"sessions":{"surv');
