@@ -145,8 +145,8 @@ Examples:
     .command('show')
     .description('print a session transcript')
     .argument('<id>', 'session id or unique prefix')
-    .option('--json', 'the raw entries as JSON lines (with --tools: a JSON array)')
-    .option('--all', 'include compacted history')
+    .option('--json', 'every raw entry as JSON lines (with --tools: a JSON array)')
+    .option('--all', 'the full history, including what was compacted into summaries')
     .option('--tools', 'the audit trail: every tool call, its decision (rule, mode, user), exit code, duration, what it touched')
     .action(lazy(() => import('./commands/session-show.js')));
   session

@@ -313,17 +313,20 @@ export const SUMMARY_PREFIX = '[Summary of the earlier conversation, written whe
  * it kept and everything after. The full history stays in the file (`session show --all`).
  */
 export function contextMessages(entries: TranscriptEntry[]): Message[] {
-  let start = 0;
-  let summary: string | undefined;
+  const { compaction, kept } = sinceLastCompaction(entries);
+  const messages: Message[] = compaction ? [{ role: 'user', text: `${SUMMARY_PREFIX}\n${compaction.summary}` }] : [];
+  for (const entry of kept) if (entry.type === 'message') messages.push(entry.message);
+  return messages;
+}
+
+/** The last compaction (if any) and the entries the conversation continues with after it. */
+export function sinceLastCompaction(entries: TranscriptEntry[]): { compaction?: CompactionEntry; kept: TranscriptEntry[] } {
   for (let index = entries.length - 1; index >= 0; index--) {
     const entry = entries[index];
     if (entry.type !== 'compaction') continue;
-    summary = entry.summary;
-    const kept = entries.findIndex((candidate) => candidate.id === entry.firstKeptId);
-    start = kept >= 0 && kept < index ? kept : index + 1;
-    break;
+    const first = entries.findIndex((candidate) => candidate.id === entry.firstKeptId);
+    const start = first >= 0 && first < index ? first : index + 1;
+    return { compaction: entry, kept: entries.slice(start).filter((candidate) => candidate !== entry) };
   }
-  const messages: Message[] = summary === undefined ? [] : [{ role: 'user', text: `${SUMMARY_PREFIX}\n${summary}` }];
-  for (const entry of entries.slice(start)) if (entry.type === 'message') messages.push(entry.message);
-  return messages;
+  return { kept: entries };
 }

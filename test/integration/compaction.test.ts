@@ -157,5 +157,13 @@ describe('compaction', () => {
     expect(result.stdout).toMatch(/summarised/);
     expect(JSON.stringify(fake.requests.at(-1)!.body)).toContain('Pay particular attention to: the first question');
     expect(transcriptEntries().filter((entry) => entry.type === 'compaction')).toHaveLength(1);
+
+    const current = await runCli(['session', 'show', id], { cwd: work.path, env: env('openai') });
+    expect(current.stdout).toContain('first question answered');
+    expect(current.stdout).not.toContain('## User\n\nfirst question');
+    expect(current.stdout).toContain('second question');
+    expect(current.stderr).toContain('--all shows the full history');
+    const all = await runCli(['session', 'show', id, '--all'], { cwd: work.path, env: env('openai') });
+    expect(all.stdout).toContain('## User\n\nfirst question');
   });
 });

@@ -1,6 +1,6 @@
 import { storePaths } from '../../store/paths.js';
 import { SessionStore } from '../../store/sessions.js';
-import type { TranscriptEntry } from '../../store/transcript.js';
+import { sinceLastCompaction, type TranscriptEntry } from '../../store/transcript.js';
 import { printJson, table } from '../output.js';
 import { renderMarkdown } from './session-export.js';
 
@@ -21,7 +21,15 @@ export default async function sessionShow(id: string, options: { json?: boolean;
     for (const entry of loaded.entries) process.stdout.write(`${JSON.stringify(entry)}\n`);
     return;
   }
-  process.stdout.write(renderMarkdown(meta, loaded.entries));
+  if (options.all) {
+    process.stdout.write(renderMarkdown(meta, loaded.entries));
+    return;
+  }
+  // What the agent works from now: the last summary and what came after it.
+  const { compaction, kept } = sinceLastCompaction(loaded.entries);
+  const earlier = compaction ? loaded.entries.filter((entry) => entry.type === 'message').length - kept.filter((entry) => entry.type === 'message').length : 0;
+  process.stdout.write(renderMarkdown(meta, compaction ? [compaction, ...kept] : kept));
+  if (earlier > 0) process.stderr.write(`note: ${earlier} earlier messages were compacted into the summary; --all shows the full history\n`);
 }
 
 /** One line of the audit trail: a tool call, what was decided and by whom, what it touched. */
