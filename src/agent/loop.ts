@@ -24,7 +24,7 @@ import type { ToolRegistry } from '../tools/registry.js';
 import type { AnyTool, ToolContext, ToolTarget } from '../tools/types.js';
 import { compactConversation, pruneToolResults } from './compaction.js';
 import type { AgentEvent, CompactionEvent, RunStatus } from './events.js';
-import { contextSize, inputTokens, requestChars, TokenCounter } from './tokens.js';
+import { exceedsLimit, inputTokens, requestChars, TokenCounter } from './tokens.js';
 
 /** A tool call the policy wants a person to confirm. */
 export interface ApprovalRequest {
@@ -157,7 +157,7 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
         break;
       }
       const specs = run.tools.specs();
-      if (run.compaction && contextSize(counter, run.system, specs, request()).tokens > run.compaction.limit) yield* compact('threshold');
+      if (run.compaction && exceedsLimit(counter, run.system, specs, request(), run.compaction.limit)) yield* compact('threshold');
       turns++;
       let assistant: AssistantMessage | undefined;
       let partial = '';

@@ -46,6 +46,17 @@ export function messageChars(message: Message): number {
   return chars;
 }
 
+/** A request as text, close enough to what is tokenized: for counting with the tokenizer. */
+export function requestText(system: string, tools: ToolSpec[], messages: Message[]): string {
+  const parts = [system, JSON.stringify(tools)];
+  for (const message of messages) {
+    if (message.role === 'user') parts.push(message.text);
+    else if (message.role === 'tool') parts.push(message.content);
+    else for (const part of message.parts) parts.push(part.type === 'tool_call' ? `${part.name} ${part.argsText}` : part.text);
+  }
+  return parts.join('\n');
+}
+
 export function requestChars(system: string, tools: ToolSpec[], messages: Message[]): number {
   let chars = system.length + JSON.stringify(tools).length;
   for (const message of messages) chars += messageChars(message);
@@ -83,4 +94,14 @@ export function contextSize(counter: TokenCounter, system: string, tools: ToolSp
   let added = 0;
   for (const message of messages.slice(anchor + 1)) added += messageChars(message);
   return { tokens: inputTokens(reported.usage) + reported.usage.output + counter.estimate(added), estimated: added > 0 };
+}
+
+/**
+ * Whether a request passes a limit. Reported usage makes the figure exact; an estimate close to
+ * the limit (within 15%) is settled by counting with the tokenizer.
+ */
+export function exceedsLimit(counter: TokenCounter, system: string, tools: ToolSpec[], messages: Message[], limit: number): boolean {
+  const size = contextSize(counter, system, tools, messages);
+  if (!size.estimated || Math.abs(size.tokens - limit) > limit * 0.15) return size.tokens > limit;
+  return counter.count(requestText(system, tools, messages)) > limit;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactionLimit, planCompaction, pruneToolResults, transcriptText } from '../../src/agent/compaction.js';
-import { contextSize, TokenCounter } from '../../src/agent/tokens.js';
+import { contextSize, exceedsLimit, TokenCounter } from '../../src/agent/tokens.js';
 import type { AssistantMessage, Message } from '../../src/providers/types.js';
 import { contextMessages, SUMMARY_PREFIX, type TranscriptEntry } from '../../src/store/transcript.js';
 
@@ -95,5 +95,18 @@ describe('the summariser input', () => {
     expect(text).toContain('[Earlier summary]\nearlier');
     expect(text).toContain('[Agent called read] {"path":"a"}');
     expect(text).toContain('characters trimmed');
+  });
+});
+
+describe('the tokenizer', () => {
+  it('settles an estimate too close to the limit by counting real tokens', () => {
+    const counter = new TokenCounter();
+    // "a a a ..." is about one token per two characters, not the estimate's four.
+    const messages = [user('a '.repeat(2000))];
+    expect(counter.estimate(4000)).toBe(1000);
+    expect(counter.count('a '.repeat(2000))).toBeGreaterThan(1500);
+    expect(exceedsLimit(counter, '', [], messages, 1100)).toBe(true);
+    // far from the limit, the estimate decides without the tokenizer
+    expect(exceedsLimit(counter, '', [], messages, 5000)).toBe(false);
   });
 });
