@@ -110,9 +110,10 @@ export class SessionStore {
     return path;
   }
 
-  read(id: string): LoadedTranscript {
+  /** The whole transcript, or with `fromLastCompaction` only what the conversation continues from. */
+  read(id: string, options: { fromLastCompaction?: boolean } = {}): LoadedTranscript {
     try {
-      return readTranscript(this.transcriptPath(id));
+      return readTranscript(this.transcriptPath(id), options);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw transcriptMissing(id);
       if (error instanceof TranscriptError) throw new OpenclawError('session_corrupt', error.message);
@@ -169,7 +170,7 @@ export class SessionStore {
     return withFileLock(this.paths.sessions, async () => {
       const lock = SessionWriterLock.acquire(this.lockPath(meta.id), meta.id);
       try {
-        const loaded = this.read(meta.id);
+        const loaded = this.read(meta.id, { fromLastCompaction: true });
         const writer = TranscriptWriter.resume(this.transcriptPath(meta.id), loaded);
         return new OpenSession(this, meta, loaded.header, loaded.entries, loaded.notes, writer, lock);
       } catch (error) {

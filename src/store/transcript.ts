@@ -103,7 +103,7 @@ export function newEntryId(): string {
  * in `orphanedCalls`, and `entries` already carries a synthetic "interrupted" result for it; a
  * result that answers no call is left out. So the history is always valid to send to a provider.
  */
-export function readTranscript(path: string): LoadedTranscript {
+export function readTranscript(path: string, options: { fromLastCompaction?: boolean } = {}): LoadedTranscript {
   // Measured in bytes: a torn line can end inside a multi-byte character.
   const bytes = readFileSync(path);
   const notes: string[] = [];
@@ -119,11 +119,15 @@ export function readTranscript(path: string): LoadedTranscript {
       notes.push('dropped a torn last line (the previous run was cut off while writing)');
     }
   }
-  const lines = text.split('\n');
-  const [headerLine, ...body] = lines;
-  const header = parseHeader(headerLine, path);
+  const firstNewline = text.indexOf('\n');
+  const header = parseHeader(firstNewline === -1 ? text : text.slice(0, firstNewline), path);
+  // Resuming needs only the last compaction and what it kept: older lines are not even parsed.
+  const start = options.fromLastCompaction ? lastCompactionStart(text) : undefined;
+  const skippedLines = start === undefined ? 0 : countNewlines(text, start);
+  const body = (start === undefined ? text.slice(firstNewline + 1) : text.slice(start)).split('\n');
   const entries: TranscriptEntry[] = [];
-  body.forEach((line, index) => {
+  body.forEach((line, offset) => {
+    const index = offset + Math.max(0, skippedLines - 1);
     if (line.trim() === '') return;
     let entry: unknown;
     try {
@@ -138,6 +142,33 @@ export function readTranscript(path: string): LoadedTranscript {
   if (repair.orphanedCalls.length > 0) notes.push(`${repair.orphanedCalls.length} tool call(s) without a result were marked interrupted`);
   if (repair.strayResults > 0) notes.push(`${repair.strayResults} tool result(s) that answer no tool call were left out`);
   return { header, entries: repair.entries, notes, validLength, orphanedCalls: repair.orphanedCalls };
+}
+
+/**
+ * Where the lines the conversation continues from begin: the first entry kept by the last
+ * compaction. Undefined (read everything) when there is no compaction or it cannot be placed.
+ */
+function lastCompactionStart(text: string): number | undefined {
+  const marker = text.lastIndexOf('"type":"compaction"');
+  if (marker === -1) return undefined;
+  const lineStart = text.lastIndexOf('\n', marker) + 1;
+  const lineEnd = text.indexOf('\n', marker);
+  let firstKeptId: unknown;
+  try {
+    firstKeptId = (JSON.parse(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd)) as { firstKeptId?: unknown }).firstKeptId;
+  } catch {
+    return undefined;
+  }
+  if (typeof firstKeptId !== 'string') return undefined;
+  const kept = text.lastIndexOf(`{"id":${JSON.stringify(firstKeptId)},`, lineStart);
+  if (kept <= 0 || text[kept - 1] !== '\n') return undefined;
+  return kept;
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
+  return count;
 }
 
 function parses(line: string): boolean {

@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssistantMessage, Message } from '../../src/providers/types.js';
@@ -258,5 +259,30 @@ describe('contextMessages', () => {
   it('gives the messages of the entries, leaving out meta entries', () => {
     const entries: TranscriptEntry[] = [user('hi'), { id: 'm', parentId: null, ts: header.created, type: 'meta', title: 't' }, answer('hello')];
     expect(contextMessages(entries)).toEqual([(entries[0] as MessageEntry).message, (entries[2] as MessageEntry).message]);
+  });
+});
+
+describe('reading from the last compaction', () => {
+  it('parses only the kept entries and what follows, with the same context as a full read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openclaw-tail-'));
+    try {
+      const path = join(dir, 't.jsonl');
+      const writer = TranscriptWriter.create(path, { type: 'session', version: 1, id: 't', created: '2026-01-01T00:00:00.000Z', cwd: '/' });
+      for (let index = 0; index < 50; index++) writer.append({ type: 'message', message: { role: 'user', text: `old ${index}` } });
+      const kept = writer.append({ type: 'message', message: { role: 'user', text: 'kept one' } });
+      writer.append({ type: 'compaction', summary: 'the summary', firstKeptId: kept.id });
+      writer.append({ type: 'message', message: { role: 'user', text: 'after' } });
+      writer.append({ type: 'meta', note: 'not json' });
+      writer.close();
+      appendFileSync(path, '{broken line\n{"id":"x","parentId":null,"ts":"t","type":"message","message":{"role":"user","text":"last"}}\n');
+      const full = readTranscript(path);
+      const tail = readTranscript(path, { fromLastCompaction: true });
+      expect(tail.entries.length).toBeLessThan(10);
+      expect(contextMessages(tail.entries)).toEqual(contextMessages(full.entries));
+      expect(tail.notes).toEqual(full.notes);
+      expect(tail.validLength).toBe(full.validLength);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
