@@ -8,8 +8,7 @@ import type {
 import { streamCut } from './failure.js';
 import type { ProviderConnection } from './connection.js';
 import {
-  emptyUsage,
-  type AssistantMessage,
+  startMessage,
   type Message,
   type ModelRequest,
   type ModelStreamEvent,
@@ -54,14 +53,7 @@ export class AnthropicProvider implements Provider {
     }
 
     const stream = await this.client.messages.create(params, { signal: request.signal });
-    const message: AssistantMessage = {
-      role: 'assistant',
-      parts: [],
-      stopReason: 'stop',
-      provider: this.id,
-      model: request.model,
-      usage: emptyUsage(),
-    };
+    const message = startMessage(this.id, request.model);
     const blocks = new Map<number, TextPart | ThinkingPart | ToolCallPart>();
     let stopped = false;
 

@@ -7,8 +7,7 @@ import type {
 import { streamCut } from './failure.js';
 import type { ProviderConnection } from './connection.js';
 import {
-  emptyUsage,
-  type AssistantMessage,
+  startMessage,
   type Message,
   type ModelRequest,
   type ModelStreamEvent,
@@ -51,14 +50,7 @@ export class OpenAIChatProvider implements Provider {
     if (request.maxOutputTokens) params.max_completion_tokens = request.maxOutputTokens;
 
     const stream = await this.client.chat.completions.create(params, { signal: request.signal });
-    const message: AssistantMessage = {
-      role: 'assistant',
-      parts: [],
-      stopReason: 'stop',
-      provider: this.id,
-      model: request.model,
-      usage: emptyUsage(),
-    };
+    const message = startMessage(this.id, request.model);
     const calls = new Map<number, ToolCallPart>();
     let text = '';
     let thinking = '';

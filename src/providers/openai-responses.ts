@@ -7,8 +7,7 @@ import type {
 import { ProviderError, streamCut } from './failure.js';
 import type { ProviderConnection } from './connection.js';
 import {
-  emptyUsage,
-  type AssistantMessage,
+  startMessage,
   type Message,
   type ModelRequest,
   type ModelStreamEvent,
@@ -54,14 +53,7 @@ export class OpenAIResponsesProvider implements Provider {
     if (request.maxOutputTokens) params.max_output_tokens = request.maxOutputTokens;
 
     const stream = await this.client.responses.create(params, { signal: request.signal });
-    const message: AssistantMessage = {
-      role: 'assistant',
-      parts: [],
-      stopReason: 'stop',
-      provider: this.id,
-      model: request.model,
-      usage: emptyUsage(),
-    };
+    const message = startMessage(this.id, request.model);
     const calls = new Map<string, ToolCallPart>();
     let text = '';
     let thinking = '';

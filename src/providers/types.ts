@@ -89,6 +89,11 @@ export interface Provider {
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>;
 }
 
+/** The message a response fills in as it streams. */
+export function startMessage(provider: string, model: string): AssistantMessage {
+  return { role: 'assistant', parts: [], stopReason: 'stop', provider, model, usage: emptyUsage() };
+}
+
 export function emptyUsage(): Usage {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 }

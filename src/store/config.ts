@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, OpenclawError, errorMessage, usageError } from '../errors.js';
 import { formatPath, validate } from '../schema.js';
+import { closestMatch } from '../suggest.js';
 import { configSchema, type Config } from './config-schema.js';
 import { withFileLock } from './lock.js';
 import { ensureDir, type StorePaths } from './paths.js';
@@ -161,26 +162,10 @@ export function configKeys(schema: SchemaNode = configSchema, prefix = ''): Arra
 }
 
 function suggestKey(key: string): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const { key: candidate } of configKeys()) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (!best || distance < best.distance) best = { key: candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
+  const lower = key.toLowerCase();
+  const byLower = new Map(configKeys().map(({ key: candidate }) => [candidate.toLowerCase(), candidate]));
+  const match = closestMatch(lower, byLower.keys(), () => Math.max(2, Math.floor(key.length / 3)));
+  return match === undefined ? undefined : byLower.get(match);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { closestMatch } from '../suggest.js';
+
 /** Slash commands: typed at the prompt as `/name [argument]`. */
 export interface SlashCommand {
   name: string;
@@ -61,24 +63,10 @@ export function suggestCommand(name: string, skills: readonly SlashCommand[] = [
   const known = [...SLASH_COMMANDS, ...skills];
   const prefixed = commandsMatching(name, skills)[0] ?? known.find((command) => name.startsWith(command.name));
   if (prefixed) return prefixed.name;
-  let best: { name: string; distance: number } | undefined;
-  for (const command of known) {
-    const distance = editDistance(name, command.name);
-    if (distance <= Math.max(1, Math.floor(command.name.length / 2)) && (!best || distance < best.distance)) best = { name: command.name, distance };
-  }
-  return best?.name;
+  return closestMatch(
+    name,
+    known.map((command) => command.name),
+    (candidate) => Math.max(1, Math.floor(candidate.length / 2)),
+  );
 }
 
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
