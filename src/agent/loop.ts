@@ -57,6 +57,10 @@ export interface AgentRun {
    */
   history: Message[];
   input: string;
+  /** `input` is already the last user message of `history` (a resumed run): it is not appended again. */
+  resumeInput?: boolean;
+  /** `input` is already on disk elsewhere (the gateway's inbound log): its transcript line is not synced. */
+  inputDurable?: boolean;
   tools: ToolRegistry;
   policy: Policy;
   /** Where entries go as the run progresses; absent for `--no-session`. */
@@ -107,9 +111,10 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
   let exitCode: number = ExitCode.ok;
 
   yield { type: 'user', text: run.input };
-  const input: UserMessage = { role: 'user', text: run.input };
   const recalled = await run.recall?.(run.input).catch(() => undefined);
-  append(input, undefined, true, recalled ? { recalled } : {});
+  const resumed = run.resumeInput ? messages.findLast((message): message is UserMessage => message.role === 'user') : undefined;
+  const input: UserMessage = resumed ?? { role: 'user', text: run.input };
+  if (!resumed) append(input, undefined, !run.inputDurable, recalled ? { recalled } : {});
 
   /** What is sent: old bulky tool results trimmed, and this run's recalled memory before the input. */
   const request = (): Message[] => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { McpServers } from '../mcp/servers.js';
 import type { MemoryStore } from '../memory/store.js';
 import { memoryTools } from '../memory/tools.js';
 import { ApprovalStore } from '../policy/approvals.js';
@@ -40,6 +41,8 @@ export interface AgentOptions {
   sandbox?: SandboxMode;
   /** Absent for a run that is not persisted. */
   session?: OpenSession;
+  /** The conversation so far of a run that is not persisted (the messages of an OpenAI-style request). */
+  history?: Message[];
   maxTurns: number;
 }
 
@@ -47,6 +50,13 @@ export interface SendOptions {
   signal: AbortSignal;
   /** Absent when nobody can approve (print mode, channels): such calls are denied. */
   approve?: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
+  /**
+   * The input is already the session's last user message: a run cut off by a crash, which the
+   * gateway resumes without recording the input twice.
+   */
+  resume?: boolean;
+  /** The input is already on disk (the gateway's inbound log): the transcript need not sync it again. */
+  inputDurable?: boolean;
 }
 
 const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
@@ -79,6 +89,9 @@ export class Agent {
   private readonly activeSkills = new Set<string>();
   /** Things to tell the person, raised outside a run's event stream (the sandbox's notice). */
   private readonly notices: string[] = [];
+  /** Configured MCP servers: started at the first message, their tools registered then. */
+  private readonly mcp: McpServers | undefined;
+  private mcpTools: Promise<void> | undefined;
 
   private constructor(
     readonly options: AgentOptions,
@@ -116,7 +129,9 @@ export class Agent {
     this.tools = new ToolRegistry(builtinTools());
     this.memoryEnabled = config.memory?.enabled !== false;
     if (this.memoryEnabled) for (const tool of memoryTools(() => this.memoryStore() as Promise<MemoryStore>)) this.tools.register(tool);
-    this.history = options.session ? contextMessages(options.session.entries) : [];
+    const mcpServers = new McpServers(config.mcp?.servers ?? {}, { cwd, env: process.env, warn: (message) => this.notices.push(message) });
+    this.mcp = mcpServers.configured ? mcpServers : undefined;
+    this.history = options.session ? contextMessages(options.session.entries) : [...(options.history ?? [])];
   }
 
   /** Loads the provider's SDK (only the one in use). */
@@ -148,6 +163,10 @@ export class Agent {
   async *send(input: string, options: SendOptions): AsyncGenerator<AgentEvent> {
     const { config, connection, cwd, session } = this.options;
     yield { type: 'session', id: this.sessionId, provider: connection.id, model: connection.model, cwd, resumed: this.history.length > 0 };
+    if (this.mcp) {
+      await (this.mcpTools ??= this.mcp.start().then((tools) => tools.forEach((tool) => this.tools.register(tool))));
+      yield* this.drainNotices();
+    }
     const invocation = expandSkillInvocation(input, this.skills.catalog.skills);
     if (invocation) this.activate(invocation.skill);
     const info = this.modelInfo;
@@ -163,6 +182,8 @@ export class Agent {
       system: this.systemPrompt(),
       history: this.history,
       input: invocation?.message ?? input,
+      resumeInput: options.resume,
+      inputDurable: options.inputDurable,
       tools: this.tools,
       policy: this.policy,
       session,
@@ -246,8 +267,10 @@ export class Agent {
     return this.notices.splice(0);
   }
 
-  close(): void {
+  /** Releases the session and stops the MCP servers (resolved once they have exited). */
+  close(): Promise<void> {
     this.options.session?.close();
+    return this.mcp?.close() ?? Promise.resolve();
   }
 
   private *drainNotices(): Generator<AgentEvent> {

@@ -10,6 +10,57 @@ export function colorEnabled(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY);
 }
 
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+let verbosity: Verbosity = 'normal';
+
+/**
+ * The global flags, applied before a command runs. `--no-color` sets NO_COLOR so everything
+ * below (chalk in the TUI, tools' own output) follows it too.
+ */
+export function applyGlobalOptions(options: { color?: boolean; quiet?: boolean; verbose?: boolean }): void {
+  if (options.color === false) {
+    process.env.NO_COLOR = '1';
+    delete process.env.FORCE_COLOR;
+  }
+  verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
+}
+
+/** Progress on stderr (tool activity, steps of a long command) is left out with --quiet. */
+export function isQuiet(): boolean {
+  return verbosity === 'quiet';
+}
+
+export function isVerbose(): boolean {
+  return verbosity === 'verbose';
+}
+
+/** Extra detail on stderr, shown with --verbose only. */
+export function detail(line: string): void {
+  if (verbosity === 'verbose') process.stderr.write(`${paint(process.stderr, 'dim', line)}\n`);
+}
+
+/**
+ * Runs `work` with an ora spinner on stderr, only on a terminal, never with --quiet, and only once
+ * the work has taken 200 ms: quick work shows nothing, and pipes and logs never get spinner frames.
+ */
+export async function withSpinner<T>(text: string, work: () => Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY || verbosity === 'quiet') return work();
+  let spinner: { stop(): unknown } | undefined;
+  let finished = false;
+  const timer = setTimeout(() => {
+    void import('ora').then(({ default: ora }) => {
+      if (!finished) spinner = ora({ text, stream: process.stderr, color: 'cyan', isEnabled: true }).start();
+    });
+  }, 200);
+  try {
+    return await work();
+  } finally {
+    finished = true;
+    clearTimeout(timer);
+    spinner?.stop();
+  }
+}
+
 export function paint(stream: NodeJS.WriteStream, style: Style, text: string): string {
   return colorEnabled(stream) ? styleText(style, text, { validateStream: false }) : text;
 }
@@ -18,9 +69,9 @@ export function warn(message: string): void {
   process.stderr.write(`${paint(process.stderr, 'yellow', 'warning:')} ${message}\n`);
 }
 
-/** A failure as the user sees it: one line of cause, then a hint. No stack unless OPENCLAW_DEBUG is set. */
+/** A failure as the user sees it: one line of cause, then a hint. No stack unless OPENCLAW_DEBUG or --verbose is set. */
 export function reportError(error: unknown): number {
-  const debug = Boolean(process.env.OPENCLAW_DEBUG);
+  const debug = Boolean(process.env.OPENCLAW_DEBUG) || verbosity === 'verbose';
   if (error instanceof OpenclawError) {
     process.stderr.write(`${paint(process.stderr, 'red', 'openclaw:')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${paint(process.stderr, 'dim', 'hint:')} ${error.hint.replace(/\n/g, '\n  ')}\n`);

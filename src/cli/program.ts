@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { applyGlobalOptions } from './output.js';
 import { notYetAvailable } from './unavailable.js';
 
 /**
@@ -6,12 +7,16 @@ import { notYetAvailable } from './unavailable.js';
  * so `openclaw --help` and `openclaw session list` never load an SDK, Ink or a channel library.
  */
 export function buildProgram(version: string): Command {
-  const program = new Command('openclaw')
+  const program: Command = new Command('openclaw')
     .description('A personal AI agent runtime: chat in the terminal, run tasks from scripts, serve chat channels.')
     .version(version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .option('--no-color', 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces colour on)')
+    .option('-q, --quiet', 'print only results, warnings and errors: no progress on stderr')
+    .option('-v, --verbose', 'print more detail on stderr (and stack traces with errors)')
+    .hook('preAction', (root: Command) => applyGlobalOptions(root.opts()))
     .addHelpText(
       'after',
       `
@@ -48,6 +53,7 @@ Exit status: 0 done, 1 runtime error, 2 usage or configuration error, 3 provider
     .option('--max-turns <n>', 'stop after n model turns (exit 4)')
     .addOption(new Option('--output-format <format>', 'print mode output').choices(['text', 'json', 'stream-json']).default('text'))
     .option('--no-session', 'do not save this run as a session')
+    .option('--remote [url]', 'send through a running gateway (default: the one serving $OPENCLAW_HOME, else http://127.0.0.1:18789); -r names its session key')
     .addHelpText(
       'after',
       `
@@ -57,17 +63,41 @@ mode: calls that would need approval are denied unless --approval or --allow per
     )
     .action(lazy(() => import('./commands/chat.js')));
 
-  const serve = program
-    .command('serve')
-    .description('run the gateway (HTTP + WebSocket) in the foreground')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', '18789')
-    .action(notYetAvailable('serve'));
-  serve.command('start').description('start the gateway in the background').action(notYetAvailable('serve start'));
-  serve.command('stop').description('stop the background gateway').action(notYetAvailable('serve stop'));
-  serve.command('status').description('show pid, port, uptime, channels and queue depth').option('--json', 'JSON output').action(notYetAvailable('serve status'));
-  serve.command('logs').description('show the gateway log').action(notYetAvailable('serve logs'));
-  serve.command('install').description('install a systemd user unit for the gateway').action(notYetAvailable('serve install'));
+  // `serve start --port 1` hands --port to `serve` itself: a subcommand reads its parent's options too.
+  const serveCommand = (name: 'start' | 'stop' | 'status' | 'logs' | 'install') =>
+    lazy(() =>
+      import('./commands/serve.js').then((m) => ({
+        default: (options: object, command: Command) => m[name]({ ...command.parent?.opts(), ...options }),
+      })),
+    );
+  const bindOptions = (command: Command) =>
+    command
+      .option('--host <host>', 'address to bind (default 127.0.0.1, or gateway.host)')
+      .option('--port <port>', 'port to listen on (default 18789, or gateway.port; 0 picks a free one)')
+      .option('--allow-remote', 'allow binding a non-loopback address (token auth stays on)');
+  const serve = bindOptions(program.command('serve').description('run the gateway (HTTP + WebSocket) in the foreground'))
+    .addHelpText(
+      'after',
+      `
+The gateway serves the WebChat page at /, the WebSocket protocol at /ws, and an
+OpenAI-compatible API at /v1/chat/completions, all behind a bearer token: the one in
+$OPENCLAW_HOME/gateway/token (created on first start) or OPENCLAW_GATEWAY_TOKEN.
+Messages are on disk before they are acknowledged; SIGTERM drains within 10 s.`,
+    )
+    .action(lazy(() => import('./commands/serve.js')));
+  bindOptions(serve.command('start').description('start the gateway in the background (log: $OPENCLAW_HOME/logs/gateway.log)')).action(serveCommand('start'));
+  serve.command('stop').description('stop the background gateway (it drains first)').action(serveCommand('stop'));
+  serve.command('status').description('show pid, address, uptime, sessions, queue depth and channel health').option('--json', 'JSON output').action(serveCommand('status'));
+  serve
+    .command('logs')
+    .description('show the gateway log')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-n, --lines <n>', 'how many of the last lines to show', '50')
+    .option('--json', 'the raw JSON lines')
+    .action(serveCommand('logs'));
+  bindOptions(serve.command('install').description('write and enable a systemd user unit for the gateway'))
+    .option('--dry-run', 'print the unit and the commands instead')
+    .action(serveCommand('install'));
 
   const skill = program
     .command('skill')
@@ -258,10 +288,39 @@ freely: the search index follows them.`,
     .option('--where <dir>', 'only the approval granted in this directory')
     .action(lazy(() => import('./commands/approvals.js').then((m) => ({ default: m.rm }))));
 
-  const mcp = program.command('mcp').description('Model Context Protocol servers');
-  mcp.command('add').description('add an MCP server (stdio command or --url)').argument('<name>').argument('[command...]').action(notYetAvailable('mcp add'));
-  mcp.command('list').description('list MCP servers').option('--json', 'JSON output').action(notYetAvailable('mcp list'));
-  mcp.command('remove').description('remove an MCP server').argument('<name>').action(notYetAvailable('mcp remove'));
+  const mcp = program
+    .command('mcp')
+    .description('Model Context Protocol servers: their tools become tools of the agent')
+    .addHelpText(
+      'after',
+      `
+Servers start with the first message of a chat and stop with it. Their tools are offered as
+<server>__<tool> and pass the same policy as built-in tools: they count as exec tools unless
+--capability says otherwise, and rules name them as mcp(<server>__<tool>) or mcp(<server>__*).
+A server that fails to start is a warning (with its stderr); the chat goes on without it.`,
+    );
+  const mcpCommand = (name: 'add' | 'list' | 'remove') => lazy(() => import('./commands/mcp.js').then((m) => ({ default: m[name] })));
+  mcp
+    .command('add')
+    .description('add a server: a command speaking MCP on stdio (after --), or --url for streamable HTTP')
+    .argument('<name>', 'what its tools are prefixed with, e.g. github (github__create_issue)')
+    .argument('[command...]', 'the program and its arguments, after --')
+    .option('--env <NAME=value>', "environment variable for a stdio server; '${NAME}' is read from yours at start (repeatable)", collect)
+    .option('--url <url>', 'a streamable HTTP server instead of a command')
+    .option('--header <NAME=value>', "request header for an HTTP server; '${NAME}' is read from your environment (repeatable)", collect)
+    .addOption(new Option('--capability <capability>', 'what the policy treats its tools as (default exec)').choices(['read', 'write', 'exec', 'network']))
+    .option('--force', 'replace a server of the same name')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  openclaw mcp add fs -- npx -y @modelcontextprotocol/server-filesystem ~/notes
+  openclaw mcp add github --env GITHUB_TOKEN='\${GITHUB_TOKEN}' -- github-mcp-server stdio
+  openclaw mcp add docs --url https://example.com/mcp --header 'Authorization=Bearer \${DOCS_TOKEN}'`,
+    )
+    .action(mcpCommand('add'));
+  mcp.command('list').description('list MCP servers').option('--json', 'JSON output').action(mcpCommand('list'));
+  mcp.command('remove').description('remove an MCP server').argument('<name>').action(mcpCommand('remove'));
 
   const channels = program.command('channels').description('chat channels of the gateway');
   channels.command('list').description('list configured channels').option('--json', 'JSON output').action(notYetAvailable('channels list'));
@@ -272,7 +331,13 @@ freely: the search index follows them.`,
   pairing.command('approve').description('approve a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing approve'));
   pairing.command('deny').description('deny a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing deny'));
 
-  program.command('doctor').description('check the installation and the store').option('--fix', 'repair what is safe to repair').option('--json', 'JSON output').action(notYetAvailable('doctor'));
+  program
+    .command('doctor')
+    .description('check the installation, the store, the provider and the set-up around them')
+    .option('--fix', 'repair what is safe to repair (file modes, the sessions index) and say what changed')
+    .option('--json', 'JSON output')
+    .addHelpText('after', '\nExit status 1 when a check fails (after --fix, when it still fails); warnings alone exit 0.')
+    .action(lazy(() => import('./commands/doctor.js')));
   program
     .command('security')
     .description('security checks')
@@ -281,8 +346,23 @@ freely: the search index follows them.`,
     .option('--json', 'JSON output')
     .addHelpText('after', '\nChecks file modes of the store, secrets in config files, broad allow rules, the\ndefault approval mode and the sandbox. Exit status 1 when a high finding exists.')
     .action(lazy(() => import('./commands/security-audit.js')));
-  program.command('completion').description('print a shell completion script').argument('<shell>', 'bash | zsh | fish').action(notYetAvailable('completion'));
-  program.command('init').description('guided first-run set-up').action(notYetAvailable('init'));
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `
+Install:
+  bash  openclaw completion bash > ~/.local/share/bash-completion/completions/openclaw
+  zsh   openclaw completion zsh > "\${fpath[1]}/_openclaw"
+  fish  openclaw completion fish > ~/.config/fish/completions/openclaw.fish`,
+    )
+    .action(lazy(() => import('./commands/completion.js')));
+  program
+    .command('init')
+    .description('guided first-run set-up: choose a provider and model, write the config')
+    .action(lazy(() => import('./commands/init.js')));
 
   return program;
 }

@@ -35,35 +35,61 @@ const PRIVATE = (paths: StorePaths): Array<[string, number]> => [
   [join(paths.home, 'gateway', 'token'), 0o600],
 ];
 
+/** A store file or folder that others on this machine can read, and the mode it should have. */
+export interface ModeProblem {
+  path: string;
+  mode: number;
+  expected: number;
+  /** A transcript, or one of the store's fixed files and folders. */
+  kind: 'store' | 'transcript';
+}
+
+/**
+ * Store files whose mode lets group or others in: the fixed files and folders, and every
+ * transcript. Shared by `security audit` (which reports them) and `doctor --fix` (which chmods them).
+ */
+export function modeProblems(paths: StorePaths): ModeProblem[] {
+  const problems: ModeProblem[] = [];
+  for (const [path, expected] of PRIVATE(paths)) {
+    if (!existsSync(path)) continue;
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & ~expected) !== 0) problems.push({ path, mode, expected, kind: 'store' });
+  }
+  if (existsSync(paths.sessions)) {
+    for (const name of readdirSync(paths.sessions)) {
+      if (!name.endsWith('.jsonl')) continue;
+      const path = join(paths.sessions, name);
+      const mode = statSync(path).mode & 0o777;
+      if ((mode & 0o077) !== 0) problems.push({ path, mode, expected: mode & 0o700, kind: 'transcript' });
+    }
+  }
+  return problems;
+}
+
 /** Rules that hand the agent every command or every file. */
-const BROAD = new Set(['shell', 'bash', 'exec', 'write', 'network']);
+const BROAD = new Set(['shell', 'bash', 'exec', 'write', 'network', 'mcp']);
 
 export function securityAudit(input: AuditInput): Finding[] {
   const findings: Finding[] = [];
   const { paths, config } = input;
 
-  for (const [path, mode] of PRIVATE(paths)) {
-    if (!existsSync(path)) continue;
-    const actual = statSync(path).mode & 0o777;
-    if ((actual & ~mode) !== 0) {
-      findings.push({
-        id: 'store-permissions',
-        severity: actual & 0o007 ? 'high' : 'medium',
-        message: `${path} has mode ${actual.toString(8).padStart(4, '0')}; others on this machine can read it`,
-        fix: `chmod ${mode.toString(8)} ${path}`,
-      });
-    }
+  const modes = modeProblems(paths);
+  for (const { path, mode, expected } of modes.filter((problem) => problem.kind === 'store')) {
+    findings.push({
+      id: 'store-permissions',
+      severity: mode & 0o007 ? 'high' : 'medium',
+      message: `${path} has mode ${mode.toString(8).padStart(4, '0')}; others on this machine can read it`,
+      fix: `chmod ${expected.toString(8)} ${path}`,
+    });
   }
-  if (existsSync(paths.sessions)) {
-    const loose = readdirSync(paths.sessions).filter((name) => name.endsWith('.jsonl') && (statSync(join(paths.sessions, name)).mode & 0o077) !== 0);
-    if (loose.length > 0) {
-      findings.push({
-        id: 'transcript-permissions',
-        severity: 'medium',
-        message: `${loose.length} transcript(s) in ${paths.sessions} are readable by group or others`,
-        fix: `chmod 600 ${join(paths.sessions, '*.jsonl')}`,
-      });
-    }
+  const loose = modes.filter((problem) => problem.kind === 'transcript');
+  if (loose.length > 0) {
+    findings.push({
+      id: 'transcript-permissions',
+      severity: 'medium',
+      message: `${loose.length} transcript(s) in ${paths.sessions} are readable by group or others`,
+      fix: `chmod 600 ${join(paths.sessions, '*.jsonl')}`,
+    });
   }
 
   const redactor = new Redactor();

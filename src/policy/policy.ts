@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ApprovalMode } from '../store/config-schema.js';
 import { absolutePath, ENV_FILE } from '../tools/paths.js';
 import type { Capability, ToolTarget } from '../tools/types.js';
-import { matchesCommand, matchesPath, parseRule, ruleAppliesTo, splitCommand, type Rule, type RuleEffect } from './rules.js';
+import { isMcpToolName, matchesCommand, matchesPath, matchesUrl, namesMcpTool, parseRule, ruleAppliesTo, splitCommand, type Rule, type RuleEffect } from './rules.js';
 
 /**
  * The one place that decides whether a tool call may run. Deterministic: the same call, mode and
@@ -20,7 +20,7 @@ export interface PolicyDecision {
 export interface PolicyOptions {
   mode: ApprovalMode;
   workspace: string;
-  /** `$OPENCLAW_HOME`: never open to tools. */
+  /** `$OPENCLAW_HOME`: never open to tools, except its `workspace/` (the gateway sessions' cwd). */
   storeHome: string;
   allow?: string[];
   ask?: string[];
@@ -56,7 +56,7 @@ export class Policy {
   private readonly realWorkspace: string;
   private readonly home: string;
   /** Places tools never touch unless a rule names them, each as written and as its real path. */
-  private readonly secrets: { path: string; what: string }[];
+  private readonly secrets: { path: string; what: string; except?: string }[];
   private readonly rules: Record<RuleEffect, Rule[]>;
   private readonly readRoots: string[];
 
@@ -65,10 +65,13 @@ export class Policy {
     this.workspace = options.workspace;
     this.realWorkspace = realPath(options.workspace);
     this.home = options.home ?? homedir();
-    const secrets = [{ path: options.storeHome, what: "openclaw's own store" }];
+    const secrets: { path: string; what: string; except?: string }[] = [{ path: options.storeHome, what: "openclaw's own store", except: storeWorkspace(options.storeHome) }];
     for (const dir of SENSITIVE_DIRS) secrets.push({ path: join(this.home, dir), what: `a credentials location (~/${dir})` });
     // `~/.ssh` may be a link into a dotfiles repository: its real path is just as secret.
-    this.secrets = secrets.flatMap((secret) => [{ ...secret, path: resolve(secret.path) }, { ...secret, path: realPath(secret.path) }]);
+    this.secrets = secrets.flatMap((secret) => [
+      { ...secret, path: resolve(secret.path), except: secret.except && resolve(secret.except) },
+      { ...secret, path: realPath(secret.path), except: secret.except && realPath(secret.except) },
+    ]);
     this.readRoots = (options.readRoots ?? []).map(realPath);
     this.rules = {
       allow: (options.allow ?? []).map(parseRule),
@@ -94,7 +97,14 @@ export class Policy {
    * (command substitution).
    */
   suggestRules(toolName: string, capability: Capability, target: ToolTarget): string[] {
-    if (target.kind === 'none') return [toolName];
+    if (target.kind === 'none') return [isMcpToolName(toolName) ? `mcp(${toolName})` : toolName];
+    if (target.kind === 'url') {
+      try {
+        return [`${toolName}(${new URL(target.url).host})`];
+      } catch {
+        return [];
+      }
+    }
     if (target.kind === 'paths') {
       return target.paths.map((path) => {
         const resolved = this.resolve(path);
@@ -109,8 +119,13 @@ export class Policy {
   decide(toolName: string, capability: Capability, target: ToolTarget): PolicyDecision {
     if (target.kind === 'paths') return this.decidePaths(toolName, capability, target.paths);
     if (target.kind === 'command') return this.decideCommand(toolName, capability, target.command);
-    // Nothing for a pattern to match: a pattern may still deny or ask, only a bare rule allows.
-    return this.decideByRules(toolName, capability, () => true, (rule) => !rule.pattern);
+    if (target.kind === 'url') {
+      const matches = (rule: Rule) => matchesUrl(rule.pattern, target.url);
+      return this.decideByRules(toolName, capability, matches, matches);
+    }
+    // Nothing for a pattern to match: a pattern may still deny or ask, only a bare rule (or an
+    // `mcp(...)` rule, whose pattern is the tool's name) allows.
+    return this.decideByRules(toolName, capability, () => true, (rule) => !rule.pattern || namesMcpTool(rule, toolName));
   }
 
   private decidePaths(toolName: string, capability: Capability, paths: string[]): PolicyDecision {
@@ -219,7 +234,8 @@ export class Policy {
   /** Checks the path as written and as resolved: a link named `.env` or pointing into `~/.ssh` counts. */
   private sensitive(path: ResolvedPath): string | undefined {
     for (const candidate of [path.absolute, path.real]) {
-      const secret = this.secrets.find(({ path: secret }) => candidate === secret || candidate.startsWith(secret + sep));
+      const within = (root: string) => candidate === root || candidate.startsWith(root + sep);
+      const secret = this.secrets.find(({ path: secret, except }) => within(secret) && !(except && within(except)));
       if (secret) return secret.what;
     }
     if (ENV_FILE.test(basename(path.absolute)) || ENV_FILE.test(basename(path.real))) return 'an environment file that may hold secrets';
@@ -236,6 +252,11 @@ function commandPrefix(part: string): string {
   const words = part.split(' ');
   if (words.length >= 2 && SUBCOMMAND_TOOLS.has(words[0]) && /^[a-z][a-z0-9:._-]*$/i.test(words[1])) return `${words[0]} ${words[1]} *`;
   return part;
+}
+
+/** `$OPENCLAW_HOME/workspace`: the working directory of gateway sessions, the one part of the store open to tools. */
+export function storeWorkspace(storeHome: string): string {
+  return join(storeHome, 'workspace');
 }
 
 /** The real path of `path`, following symlinks; for a path that does not exist yet, of its nearest existing parent. */

@@ -35,7 +35,24 @@ export function parseRule(text: string): Rule {
 }
 
 export function ruleAppliesTo(rule: Rule, toolName: string, capability: string): boolean {
+  if (rule.tool === 'mcp') return namesMcpTool(rule, toolName);
   return rule.tool === toolName || rule.tool === capability || (rule.tool === 'bash' && toolName === 'shell');
+}
+
+/**
+ * MCP tools are offered as `<server>__<tool>`; no built-in tool has `__` in its name. A rule
+ * `mcp(<pattern>)` matches that name as a glob (`mcp(github__*)` is every tool of one server),
+ * a bare `mcp` every MCP tool.
+ */
+export const MCP_TOOL_SEPARATOR = '__';
+
+export function isMcpToolName(toolName: string): boolean {
+  return toolName.indexOf(MCP_TOOL_SEPARATOR) > 0;
+}
+
+/** An `mcp(...)` rule's pattern is the tool name, already matched: it needs no target. */
+export function namesMcpTool(rule: Rule, toolName: string): boolean {
+  return rule.tool === 'mcp' && isMcpToolName(toolName) && (!rule.pattern || picomatch(rule.pattern)(toolName));
 }
 
 /** Does a path rule match? `path` is absolute; `relativePath` is set when it is inside the workspace. */
@@ -284,4 +301,24 @@ export function matchesCommand(pattern: string | undefined, part: string): boole
   const regex = new RegExp(`^${source}$`, 's');
   if (regex.test(part)) return true;
   return normalized.endsWith(' *') && part === normalized.slice(0, -2);
+}
+
+/**
+ * Matches a URL. A pattern with `://` is matched against the whole URL; otherwise against the
+ * host, so `network(github.com)` and `web_fetch(*.github.com)` read naturally. `*` is anything.
+ */
+export function matchesUrl(pattern: string | undefined, url: string): boolean {
+  if (!pattern) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const subject = pattern.includes('://') ? parsed.href : parsed.host;
+  const source = pattern
+    .split('*')
+    .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'i').test(subject) || (!pattern.includes('://') && pattern.startsWith('*.') && subject === pattern.slice(2));
 }

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { ExitCode, OpenclawError } from '../errors.js';
 import type { SandboxMode } from '../store/config-schema.js';
 import type { CommandSandbox } from '../tools/types.js';
-import { realPath } from './policy.js';
+import { realPath, storeWorkspace } from './policy.js';
 
 /** Credentials a sandboxed command never sees, even read-only (relative to the home directory). */
 const HIDDEN_IN_HOME = ['.ssh', '.aws', '.gnupg', '.config/gcloud', '.kube', '.docker', '.netrc', '.npmrc', '.pypirc', '.git-credentials'];
@@ -69,6 +69,8 @@ export class BubblewrapSandbox implements CommandSandbox {
       if (!existsSync(real)) continue;
       args.push(...(statSync(real).isDirectory() ? ['--tmpfs', real] : ['--ro-bind', '/dev/null', real]));
     }
+    // A gateway session works in the store's workspace/: it stays visible under the hidden store.
+    if (workspace === realPath(storeWorkspace(this.options.storeHome))) args.push('--bind', workspace, workspace);
     if (!this.options.network) args.push('--unshare-net');
     args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session', '--chdir', realPath(cwd));
     return args;

@@ -32,6 +32,30 @@ const providerEntry = {
   },
 } as const;
 
+/** One MCP server: a command to run (stdio) or a URL (streamable HTTP). */
+const mcpServerEntry = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    command: { type: 'string', minLength: 1, description: 'stdio server: the program to run' },
+    args: { type: 'array', items: { type: 'string' }, description: 'stdio server: its arguments' },
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'stdio server: extra environment variables; ${NAME} is taken from your environment',
+    },
+    url: { type: 'string', pattern: '^https?://', description: 'streamable HTTP server: its URL' },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'streamable HTTP server: extra request headers; ${NAME} is taken from your environment',
+    },
+    capability: { enum: ['read', 'write', 'exec', 'network'], description: 'what the policy treats its tools as (default exec)' },
+    enabled: { type: 'boolean', description: 'offer this server to the agent (default true)' },
+    timeoutMs: { type: 'integer', minimum: 1000, description: 'longest wait for a tool call (default 120000)' },
+  },
+} as const;
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -98,6 +122,26 @@ export const configSchema = {
       },
     },
     providers: { type: 'object', additionalProperties: providerEntry },
+    gateway: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1, description: 'address `openclaw serve` binds (default 127.0.0.1; beyond loopback needs allowRemote)' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, description: 'port of the gateway (default 18789; 0 picks a free one)' },
+        allowRemote: { type: 'boolean', description: 'allow binding a non-loopback address (token auth stays on)' },
+        maxConcurrent: { type: 'integer', minimum: 1, maximum: 1024, description: 'agent runs at once across all sessions (default 4)' },
+        maxQueuePerSession: { type: 'integer', minimum: 1, maximum: 10000, description: 'messages waiting per session before the gateway answers "busy" (default 20)' },
+        approval: { enum: ['read-only', 'ask', 'auto-edit', 'full'], description: 'approval mode of gateway sessions; nobody can approve, so "ask" means deny (default auto-edit)' },
+        sessionIdleSeconds: { type: 'integer', minimum: 1, description: 'close a session held by the gateway after this long without messages (default 600)' },
+        maxBodyBytes: { type: 'integer', minimum: 1024, description: 'largest HTTP body or WebSocket frame accepted after auth (default 1048576)' },
+        allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://' }, description: "extra browser origins allowed to open the WebSocket (the gateway's own always is)" },
+      },
+    },
+    mcp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { servers: { type: 'object', additionalProperties: mcpServerEntry } },
+    },
   },
 } as const;
 
@@ -122,6 +166,18 @@ export interface ProviderSettings {
   models?: Record<string, ProviderModelSettings>;
 }
 
+/** `mcp.servers.<name>`: either `command` (stdio) or `url` (streamable HTTP). */
+export interface McpServerSettings {
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  url?: string;
+  headers?: Record<string, string>;
+  capability?: 'read' | 'write' | 'exec' | 'network';
+  enabled?: boolean;
+  timeoutMs?: number;
+}
+
 export interface Config {
   provider?: string;
   model?: string;
@@ -136,4 +192,19 @@ export interface Config {
   permissions?: { allow?: string[]; ask?: string[]; deny?: string[] };
   tools?: { shell?: { timeoutMs?: number; maxOutputBytes?: number } };
   providers?: Record<string, ProviderSettings>;
+  gateway?: GatewaySettings;
+  mcp?: { servers?: Record<string, McpServerSettings> };
+}
+
+/** `gateway.*`: how `openclaw serve` listens, admits and schedules work. */
+export interface GatewaySettings {
+  host?: string;
+  port?: number;
+  allowRemote?: boolean;
+  maxConcurrent?: number;
+  maxQueuePerSession?: number;
+  approval?: ApprovalMode;
+  sessionIdleSeconds?: number;
+  maxBodyBytes?: number;
+  allowedOrigins?: string[];
 }

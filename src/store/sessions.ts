@@ -32,7 +32,7 @@ export interface SessionMeta {
   cost: number;
 }
 
-interface IndexData {
+export interface IndexData {
   version: 1;
   sessions: Record<string, SessionMeta>;
 }
@@ -49,6 +49,10 @@ const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * metadata, rebuilt from the transcripts when it is missing or unreadable.
  */
 export class SessionStore {
+  /** The index write in progress, and the batch of lines waiting for the one after it. */
+  private putting: Promise<void> = Promise.resolve();
+  private nextPut: { batch: Map<string, SessionMeta>; write: Promise<void> } | undefined;
+
   constructor(private readonly paths: StorePaths) {}
 
   transcriptPath(id: string): string {
@@ -187,11 +191,25 @@ export class SessionStore {
     });
   }
 
-  /** Writes a session's index line as its one writer knows it. */
-  async put(meta: SessionMeta): Promise<void> {
-    await this.mutateIndex((data) => {
-      data.sessions[meta.id] = structuredClone(meta);
-    });
+  /**
+   * Writes a session's index line as its one writer knows it. Lines put while an index write is
+   * under way go together in the next one: a gateway finishing many turns at once takes the store
+   * lock once per batch, not once per turn.
+   */
+  put(meta: SessionMeta): Promise<void> {
+    if (!this.nextPut) {
+      const batch = new Map<string, SessionMeta>();
+      const write = this.putting.then(() => {
+        this.nextPut = undefined;
+        return this.mutateIndex((data) => {
+          for (const [id, line] of batch) data.sessions[id] = line;
+        });
+      });
+      this.nextPut = { batch, write };
+      this.putting = write.catch(() => undefined);
+    }
+    this.nextPut.batch.set(meta.id, structuredClone(meta));
+    return this.nextPut.write;
   }
 
   async remove(idOrPrefix: string): Promise<SessionMeta> {
@@ -317,7 +335,7 @@ export class SessionStore {
   }
 }
 
-function isIndex(data: unknown): data is IndexData {
+export function isIndex(data: unknown): data is IndexData {
   if (typeof data !== 'object' || data === null) return false;
   const sessions = (data as Partial<IndexData>).sessions;
   if (typeof sessions !== 'object' || sessions === null || Array.isArray(sessions)) return false;

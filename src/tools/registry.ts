@@ -4,6 +4,7 @@ import { grepTool } from './grep.js';
 import { listTool } from './list.js';
 import { readTool } from './read.js';
 import { shellTool } from './shell.js';
+import { webFetchTool } from './web-fetch.js';
 import type { AnyTool } from './types.js';
 import { writeTool } from './write.js';
 
@@ -34,5 +35,5 @@ export class ToolRegistry {
 }
 
 export function builtinTools(): AnyTool[] {
-  return [readTool, writeTool, editTool, listTool, grepTool, shellTool];
+  return [readTool, writeTool, editTool, listTool, grepTool, shellTool, webFetchTool];
 }

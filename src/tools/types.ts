@@ -5,7 +5,11 @@
 export type Capability = 'read' | 'write' | 'exec' | 'network';
 
 /** What a call will act on, as the policy sees it. Paths are as the model wrote them. */
-export type ToolTarget = { kind: 'paths'; paths: string[] } | { kind: 'command'; command: string } | { kind: 'none' };
+export type ToolTarget =
+  | { kind: 'paths'; paths: string[] }
+  | { kind: 'command'; command: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'none' };
 
 export interface ToolContext {
   /** The workspace root: relative paths resolve against it and file tools stay inside it. */

@@ -6,7 +6,7 @@ import { loadConfig } from '../../store/config.js';
 import type { ApprovalMode, SandboxMode } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
 import { SessionStore, titleFrom, type OpenSession } from '../../store/sessions.js';
-import { paint, warn } from '../output.js';
+import { detail, isQuiet, paint, warn } from '../output.js';
 
 export interface ChatOptions {
   print?: boolean;
@@ -21,12 +21,19 @@ export interface ChatOptions {
   maxTurns?: string;
   outputFormat: 'text' | 'json' | 'stream-json';
   session: boolean;
+  /** `--remote [url]`: through a running gateway; true without a URL. */
+  remote?: string | true;
 }
 
 const DEFAULT_MAX_TURNS = 100;
 
 export default async function chat(promptWords: string[], options: ChatOptions): Promise<void> {
-  const interactive = !options.print && process.stdin.isTTY && process.stdout.isTTY;
+  if (typeof options.remote === 'string' && !/^(https?|wss?):\/\//.test(options.remote)) {
+    // `--remote [url]` took the prompt's first word: a gateway URL has a scheme.
+    promptWords = [options.remote, ...promptWords];
+    options = { ...options, remote: true };
+  }
+  const interactive = !options.print && options.remote === undefined && process.stdin.isTTY && process.stdout.isTTY;
   const maxTurns = parseMaxTurns(options.maxTurns);
   if (!options.session && (options.continue || options.resume)) {
     throw usageError('--no-session cannot be combined with --continue or --resume');
@@ -42,6 +49,13 @@ export default async function chat(promptWords: string[], options: ChatOptions):
     .filter(Boolean)
     .join('\n\n');
   if (!prompt) throw usageError('no prompt given', 'Pass the task as arguments (`openclaw chat -p "..."`) or pipe it on stdin.');
+
+  if (options.remote !== undefined) {
+    // Through a running gateway (`openclaw serve`): it holds the session, the provider and the policy.
+    const { chatRemote } = await import('./chat-remote.js');
+    await chatRemote(prompt, options, createOutput(options.outputFormat));
+    return;
+  }
 
   const agent = await openAgent(options, maxTurns, titleFrom(prompt));
   const controller = new AbortController();
@@ -71,6 +85,9 @@ export default async function chat(promptWords: string[], options: ChatOptions):
 
 /** The TUI: Ink and React are loaded here, never for print mode. */
 async function chatInteractive(prompt: string, options: ChatOptions, maxTurns: number | undefined): Promise<void> {
+  // A first run with no provider: the guided set-up, then the chat.
+  const { firstRunSetup } = await import('./init.js');
+  if (!(await firstRunSetup({ provider: options.provider, model: options.model }))) return;
   const { runInteractive } = await import('../../tui/index.js');
   const { version } = await import('../version.js');
   await runInteractive({
@@ -151,15 +168,26 @@ async function readStdin(): Promise<string> {
  * Print mode's three outputs. stdout carries only the result; everything a person watching
  * wants to know (tool activity, retries, errors) goes to stderr.
  */
-function createOutput(format: ChatOptions['outputFormat']): (event: AgentEvent) => void {
+export function createOutput(format: ChatOptions['outputFormat']): (event: AgentEvent) => void {
   const err = process.stderr;
+  // Tool activity and compaction are progress (--quiet drops them); --verbose adds the session,
+  // each approval decision and the usage.
   const progress = (event: AgentEvent) => {
     switch (event.type) {
+      case 'session':
+        detail(`session ${event.id ?? '(not saved)'} · ${event.provider} ${event.model} · ${event.cwd}`);
+        break;
       case 'tool_call':
-        err.write(`${paint(err, 'cyan', '→')} ${event.name} ${paint(err, 'dim', keyArgument(event.args))}\n`);
+        if (!isQuiet()) err.write(`${paint(err, 'cyan', '→')} ${event.name} ${paint(err, 'dim', keyArgument(event.args))}\n`);
+        break;
+      case 'approval':
+        detail(`  ${event.decision} by ${event.by}: ${event.why}`);
         break;
       case 'tool_result':
-        err.write(`  ${event.ok ? paint(err, 'green', '✓') : paint(err, 'red', '✗')} ${event.summary}\n`);
+        if (!isQuiet()) err.write(`  ${event.ok ? paint(err, 'green', '✓') : paint(err, 'red', '✗')} ${event.summary}\n`);
+        break;
+      case 'done':
+        detail(`${event.turns} turn(s) · ${event.usage.input + event.usage.cacheRead + event.usage.cacheWrite} tokens in, ${event.usage.output} out${event.cost > 0 ? ` · $${event.cost.toFixed(4)}` : ''}`);
         break;
       case 'error':
         if (event.retryable || event.code === 'compaction_failed') warn(event.message);
@@ -168,7 +196,7 @@ function createOutput(format: ChatOptions['outputFormat']): (event: AgentEvent) 
         warn(event.message);
         break;
       case 'compaction':
-        err.write(`${paint(err, 'dim', `compacted: ${event.summarized} older messages summarised, ${event.kept} kept (~${event.tokensBefore} → ~${event.tokensAfter} tokens)`)}\n`);
+        if (!isQuiet()) err.write(`${paint(err, 'dim', `compacted: ${event.summarized} older messages summarised, ${event.kept} kept (~${event.tokensBefore} → ~${event.tokensAfter} tokens)`)}\n`);
         break;
       default:
         break;

@@ -1,0 +1,36 @@
+/**
+ * What the gateway logs through: the part of pino's logger it uses, so tests can pass a silent
+ * one and only `openclaw serve` loads pino.
+ */
+export interface GatewayLogger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+  child(bindings: object): GatewayLogger;
+}
+
+export const silentLogger: GatewayLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => silentLogger,
+};
+
+/** JSON lines on stdout (the log file, under `serve start`), with ISO times; `flush` before exit. */
+export async function jsonLogger(level = process.env.OPENCLAW_LOG_LEVEL ?? 'info'): Promise<{ logger: GatewayLogger; flush: () => void }> {
+  const { default: pino } = await import('pino');
+  const destination = pino.destination({ dest: 1, sync: false });
+  const logger = pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return {
+    logger,
+    flush: () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // nothing buffered, or stdout is gone
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import { FakeProvider } from '../fixtures/fake-provider.js';
+import { tempDir } from '../helpers/cli.js';
+import { startGateway, TOKEN } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`webchat.test.ts: SKIPPED, Chromium is not installed at ${CHROMIUM} (Debian: apt-get install chromium chromium-driver; CI's .ci/run installs it)`);
+}
+
+let fake: FakeProvider;
+let home: ReturnType<typeof tempDir>;
+let profile: ReturnType<typeof tempDir>;
+let gateway: Gateway;
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  fake = await FakeProvider.start();
+  home = tempDir('openclaw-gw-webchat-');
+  profile = tempDir('openclaw-chromium-');
+  gateway = await startGateway(home.path, fake);
+  const { chromium } = await import('playwright-core');
+  // A fresh profile each run (playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(profile.path, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+afterAll(async () => {
+  if (!haveChromium) return;
+  await browser?.close();
+  await gateway?.stop({ drainMs: 0 });
+  await fake?.close();
+  home?.cleanup();
+  profile?.cleanup();
+});
+
+async function login(page: Page, token = TOKEN): Promise<void> {
+  await page.goto(gateway.url);
+  await page.fill('#token', token);
+  await page.click('#login-form button[type=submit]');
+}
+
+describe.skipIf(!haveChromium)('the WebChat page in headless Chromium', () => {
+  it('refuses a wrong token and stays on the login form', async () => {
+    const page = await browser.newPage();
+    try {
+      await login(page, 'wrong-token');
+      await page.waitForSelector('#login-error:has-text("wrong or missing token")');
+      expect(await page.isVisible('#chat')).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('logs in with the token, streams a reply, renders Markdown and shows tool activity', async () => {
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'list', args: { path: '.' } }] },
+      { text: 'Here is **bold** and `code`:\n\n```js\nconsole.log(1)\n```\n\n<img src=x onerror="window.pwned=1">', chunks: 6, chunkDelayMs: 30 },
+    );
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await login(page);
+      await page.waitForSelector('#chat:not([hidden])');
+      await page.fill('#key', 'webchat:dm:browser');
+      await page.fill('#input', 'show me');
+      await page.press('#input', 'Enter');
+      await page.waitForSelector('.message.user:has-text("show me")');
+      await page.waitForSelector('.message.assistant strong:has-text("bold")');
+      // The whole reply has arrived once the Stop button is off again.
+      await page.waitForSelector('#stop:disabled');
+      expect(await page.textContent('.message.assistant pre code')).toContain('console.log(1)');
+      expect(await page.textContent('.message.assistant .tools li')).toContain('list');
+      await page.waitForSelector('.message.assistant .tools li.ok');
+      // Raw HTML in a reply is shown as text, never run.
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      expect(await page.textContent('.message.assistant .body')).toContain('<img src=x');
+      expect(errors).toEqual([]);
+
+      // A reload shows the conversation again from the session's history.
+      await page.reload();
+      await page.waitForSelector('.message.assistant strong:has-text("bold")');
+      expect(await page.textContent('.message.user')).toBe('show me');
+    } finally {
+      await page.close();
+    }
+  });
+});
