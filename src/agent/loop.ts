@@ -202,7 +202,7 @@ export async function* runAgent(run: AgentRun): AsyncGenerator<AgentEvent> {
         throw error;
       }
       if (!assistant) throw new ProviderError('stream_cut', `${run.provider.id}: the response ended without a message`);
-      counter.calibrate(requestChars(run.system, specs, sent), inputTokens(assistant.usage));
+      if (counter.wantsCalibration()) counter.calibrate(requestChars(run.system, specs, sent), inputTokens(assistant.usage));
 
       const turnCost = costOf(run.modelInfo, assistant.usage);
       usage = addUsage(usage, assistant.usage);

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { McpServers } from '../mcp/servers.js';
 import type { MemoryStore } from '../memory/store.js';
 import { memoryTools } from '../memory/tools.js';
@@ -87,6 +88,8 @@ export class Agent {
   private readonly memoryEnabled: boolean;
   private readonly counter = new TokenCounter();
   private readonly activeSkills = new Set<string>();
+  private prompt: { key: string; text: string } | undefined;
+  private tooling: Omit<ToolContext, 'signal'> | undefined;
   /** Things to tell the person, raised outside a run's event stream (the sandbox's notice). */
   private readonly notices: string[] = [];
   /** Configured MCP servers: started at the first message, their tools registered then. */
@@ -277,8 +280,17 @@ export class Agent {
     for (const message of this.takeNotices()) yield { type: 'notice', message };
   }
 
+  /**
+   * The system prompt, rebuilt only when what it says changes (the tools, the mode, AGENTS.md):
+   * the same prefix on every request is also what lets providers cache it.
+   */
   private systemPrompt(): string {
-    return buildSystemPrompt({ cwd: this.options.cwd, toolNames: this.tools.names(), approvalMode: this.policy.mode, skills: this.skills.index });
+    const { cwd } = this.options;
+    const key = `${this.policy.mode}|${this.tools.names().join(',')}|${agentsFileStamp(cwd)}`;
+    if (this.prompt?.key !== key) {
+      this.prompt = { key, text: buildSystemPrompt({ cwd, toolNames: this.tools.names(), approvalMode: this.policy.mode, skills: this.skills.index }) };
+    }
+    return this.prompt.text;
   }
 
   private maxOutputTokens(): number | undefined {
@@ -316,7 +328,7 @@ export class Agent {
 
   private toolContext(): Omit<ToolContext, 'signal'> {
     const { config, connection, cwd } = this.options;
-    return {
+    return (this.tooling ??= {
       cwd,
       limits: {
         shellTimeoutMs: config.tools?.shell?.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS,
@@ -324,7 +336,16 @@ export class Agent {
       },
       env: toolEnvironment(config, connection.settings.apiKeyEnv),
       ...(this.sandbox ? { sandbox: this.sandbox } : {}),
-    };
+    });
+  }
+}
+
+function agentsFileStamp(cwd: string): string {
+  try {
+    const info = statSync(join(cwd, 'AGENTS.md'));
+    return `${info.size}:${info.mtimeMs}`;
+  } catch {
+    return '-';
   }
 }
 

@@ -9,6 +9,15 @@ import type { Message, ToolSpec, Usage } from '../providers/types.js';
  */
 export class TokenCounter {
   private charsPerToken = DEFAULT_CHARS_PER_TOKEN;
+  private responses = 0;
+
+  /**
+   * Whether the next response should calibrate the ratio: the first few, then every 20th.
+   * Measuring a request costs time in proportion to the history; the ratio hardly moves.
+   */
+  wantsCalibration(): boolean {
+    return this.responses++ < 3 || this.responses % 20 === 0;
+  }
 
   /** Learns the ratio of characters to tokens from a request whose size the provider reported. */
   calibrate(chars: number, tokens: number): void {
