@@ -52,7 +52,9 @@ export async function runSessionScreen(options: SessionScreenOptions): Promise<v
         <App controller={controller} history={controller.history} files={new FileIndex(agent.options.cwd)} />
       </CrashGuard>
     </ThemeContext.Provider>,
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true, kittyKeyboard: { mode: 'auto' } },
+    // Interactive even where CI=true is set: Ink would otherwise write only the final frame, and
+    // this screen is only ever shown when stdin and stdout are terminals.
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true, kittyKeyboard: { mode: 'auto' }, interactive: true },
   );
 
   // Raw mode turns Ctrl+C into a key; these come from outside (kill, a closed terminal).
