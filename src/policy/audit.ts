@@ -127,6 +127,23 @@ export function securityAudit(input: AuditInput): Finding[] {
     });
   }
 
+  const host = config.gateway?.host;
+  if (host && !/^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i.test(host)) {
+    findings.push({
+      id: 'gateway-exposed',
+      severity: config.gateway?.allowRemote ? 'medium' : 'low',
+      message: `the gateway is set to listen on ${host}, beyond this machine: the token is all that stands between the network and the agent`,
+      fix: 'openclaw config unset gateway.host (loopback), or keep it behind a TLS reverse proxy and a firewall',
+    });
+  }
+  if (config.gateway?.approval === 'full') {
+    findings.push({
+      id: 'gateway-full-approval',
+      severity: 'high',
+      message: 'gateway sessions run in full mode: anyone with the token, or a paired chat, can run any command',
+      fix: 'openclaw config set gateway.approval auto-edit',
+    });
+  }
   if (config.sandbox === 'off') {
     findings.push({ id: 'sandbox-off', severity: 'medium', message: 'the shell sandbox is turned off', fix: 'openclaw config set sandbox auto' });
   } else if (!input.sandboxWorks) {

@@ -63,3 +63,20 @@ describe('openclaw security audit', () => {
     expect(report.findings).toContainEqual(expect.objectContaining({ id: 'sandbox-off', fix: 'openclaw config set sandbox auto' }));
   });
 });
+
+describe('gateway exposure', () => {
+  it('flags a gateway bound beyond loopback and gateway sessions in full mode', async () => {
+    writeConfig({ gateway: { host: '0.0.0.0', allowRemote: true, approval: 'full' } });
+    const result = await audit(['--json']);
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout).findings;
+    expect(findings).toContainEqual(expect.objectContaining({ id: 'gateway-exposed', severity: 'medium' }));
+    expect(findings).toContainEqual(expect.objectContaining({ id: 'gateway-full-approval', severity: 'high' }));
+  });
+
+  it('says nothing about a gateway on loopback', async () => {
+    writeConfig({ gateway: { host: '127.0.0.1' } });
+    const findings = JSON.parse((await audit(['--json'])).stdout).findings;
+    expect(findings.map((finding: { id: string }) => finding.id)).not.toContain('gateway-exposed');
+  });
+});
