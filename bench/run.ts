@@ -292,14 +292,14 @@ async function ratioRow(id: string, measurement: string, baseline: Command, subj
 const scratch = mkdtempSync(join(tmpdir(), 'openclaw-bench-'));
 
 /**
- * The bench runs a snapshot of bin/ and dist/ taken when it starts (node_modules and skills/ are
+ * The bench runs a snapshot of bin/, dist/ and completions/ taken when it starts (node_modules and skills/ are
  * linked), so that someone rebuilding dist/ in the same checkout cannot change or break the
  * build under measurement halfway through.
  */
 const SNAPSHOT = join(scratch, 'openclaw');
 function takeSnapshot(): void {
   mkdirSync(SNAPSHOT);
-  for (const name of ['bin', 'dist']) cpSync(join(ROOT, name), join(SNAPSHOT, name), { recursive: true });
+  for (const name of ['bin', 'dist', 'completions']) cpSync(join(ROOT, name), join(SNAPSHOT, name), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(SNAPSHOT, 'package.json'));
   for (const name of ['node_modules', 'skills']) if (existsSync(join(ROOT, name))) symlinkSync(join(ROOT, name), join(SNAPSHOT, name), 'dir');
 }
