@@ -341,12 +341,9 @@ export class Agent {
 }
 
 function agentsFileStamp(cwd: string): string {
-  try {
-    const info = statSync(join(cwd, 'AGENTS.md'));
-    return `${info.size}:${info.mtimeMs}`;
-  } catch {
-    return '-';
-  }
+  // No exception for the common case of no AGENTS.md: building one costs more than the stat.
+  const info = statSync(join(cwd, 'AGENTS.md'), { throwIfNoEntry: false });
+  return info ? `${info.size}:${info.mtimeMs}` : '-';
 }
 
 /** The user's environment for tools, minus the API keys openclaw uses. */
