@@ -19,7 +19,7 @@ function __openclaw_values --argument-names kind --description 'words found by g
                 string replace -r '^.*/([^/]+)/$' '$1' -- $d
             end
         case config-keys
-            printf '%s\n' provider model approval sandbox maxTurns maxOutputTokens contextWindow compaction.enabled compaction.threshold compaction.reserveTokens compaction.keepRecentTokens memory.enabled memory.recallTokens retry.maxRetries retry.baseDelayMs retry.maxDelayMs permissions.allow permissions.ask permissions.deny tools.shell.timeoutMs tools.shell.maxOutputBytes gateway.host gateway.port gateway.allowRemote gateway.maxConcurrent gateway.maxQueuePerSession gateway.approval gateway.sessionIdleSeconds gateway.maxBodyBytes gateway.allowedOrigins
+            printf '%s\n' provider model approval sandbox maxTurns maxOutputTokens contextWindow compaction.enabled compaction.threshold compaction.reserveTokens compaction.keepRecentTokens memory.enabled memory.recallTokens retry.maxRetries retry.baseDelayMs retry.maxDelayMs permissions.allow permissions.ask permissions.deny tools.shell.timeoutMs tools.shell.maxOutputBytes gateway.host gateway.port gateway.allowRemote gateway.maxConcurrent gateway.maxQueuePerSession gateway.approval gateway.sessionIdleSeconds gateway.maxBodyBytes gateway.allowedOrigins channels.telegram.token channels.telegram.enabled channels.telegram.dmPolicy channels.telegram.allowFrom channels.telegram.groups channels.telegram.requireMention channels.telegram.toolProfile channels.telegram.apiRoot channels.telegram.webhookUrl channels.telegram.webhookSecret channels.telegram.pollIntervalMs channels.slack.botToken channels.slack.appToken channels.slack.enabled channels.slack.dmPolicy channels.slack.allowFrom channels.slack.groups channels.slack.requireMention channels.slack.toolProfile channels.slack.apiUrl
     end
 end
 
@@ -140,7 +140,7 @@ complete -c openclaw -n '__openclaw_at ""' -a memory -d 'long-term memory: Markd
 complete -c openclaw -n '__openclaw_at ""' -a config -d 'read and change settings ($OPENCLAW_HOME/config.json)'
 complete -c openclaw -n '__openclaw_at ""' -a approvals -d '"always" approvals saved as rules'
 complete -c openclaw -n '__openclaw_at ""' -a mcp -d 'Model Context Protocol servers: their tools become tools of the agent'
-complete -c openclaw -n '__openclaw_at ""' -a channels -d 'chat channels of the gateway'
+complete -c openclaw -n '__openclaw_at ""' -a channels -d 'chat channels of the gateway (Telegram, Slack)'
 complete -c openclaw -n '__openclaw_at ""' -a pairing -d 'approve or deny people who message the bot'
 complete -c openclaw -n '__openclaw_at ""' -a doctor -d 'check the installation, the store, the provider and the set-up around them'
 complete -c openclaw -n '__openclaw_at ""' -a security -d 'security checks'
@@ -272,15 +272,15 @@ complete -c openclaw -n '__openclaw_in "mcp add"' -l force -d 'replace a server 
 complete -c openclaw -n '__openclaw_arg "mcp add" 1 +' -a '(__fish_complete_command)'
 complete -c openclaw -n '__openclaw_in "mcp list"' -l json -d 'JSON output'
 complete -c openclaw -n '__openclaw_arg "mcp help" 0' -a 'add list remove'
-complete -c openclaw -n '__openclaw_at "channels"' -a list -d 'list configured channels'
-complete -c openclaw -n '__openclaw_at "channels"' -a status -d 'health of each channel'
+complete -c openclaw -n '__openclaw_at "channels"' -a list -d 'list the chat channels: configured, credentials, who may write'
+complete -c openclaw -n '__openclaw_at "channels"' -a status -d 'health of each channel in the running gateway: connected, last inbound, last error (exit 1 if one is down)'
 complete -c openclaw -n '__openclaw_at "channels"' -a help -d 'display help for command'
 complete -c openclaw -n '__openclaw_in "channels list"' -l json -d 'JSON output'
 complete -c openclaw -n '__openclaw_in "channels status"' -l json -d 'JSON output'
 complete -c openclaw -n '__openclaw_arg "channels help" 0' -a 'list status'
-complete -c openclaw -n '__openclaw_at "pairing"' -a list -d 'pending pairing requests'
-complete -c openclaw -n '__openclaw_at "pairing"' -a approve -d 'approve a pairing code'
-complete -c openclaw -n '__openclaw_at "pairing"' -a deny -d 'deny a pairing code'
+complete -c openclaw -n '__openclaw_at "pairing"' -a list -d 'pairing codes waiting for approval, and the approved senders'
+complete -c openclaw -n '__openclaw_at "pairing"' -a approve -d 'approve a pairing code: its sender joins the allowlist'
+complete -c openclaw -n '__openclaw_at "pairing"' -a deny -d 'deny a pairing code, or take an approved sender (by id) off the allowlist'
 complete -c openclaw -n '__openclaw_at "pairing"' -a help -d 'display help for command'
 complete -c openclaw -n '__openclaw_in "pairing list"' -l json -d 'JSON output'
 complete -c openclaw -n '__openclaw_arg "pairing help" 0' -a 'list approve deny'

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentEvent } from '../agent/events.js';
+import type { ToolProfile } from '../policy/profiles.js';
 import type { Message } from '../providers/types.js';
 
 /**
@@ -24,17 +25,29 @@ export interface ChannelAdapter {
   /** Shows that the agent is working, where the surface has such a thing. */
   typing?(target: ChannelTarget): Promise<void>;
   health(): ChannelHealth;
+  /** The tool policy of the sessions this channel opens; absent: `gateway.approval` and no extra rules. */
+  readonly toolProfile?: ToolProfile;
 }
 
 export interface ChannelLimits {
   /** Longest message the surface accepts; longer replies are split, never inside a code fence. */
   maxMessageLength?: number;
+  /** How long the surface shows a typing indicator: the router repeats `typing` this often while a run goes on. */
+  typingRefreshMs?: number;
 }
 
 export interface ChannelHealth {
   ok: boolean;
   /** One line for `serve status`: connected clients, the last error, ... */
   detail: string;
+  /** Channels that hold a connection to a chat service say more, for `openclaw channels status`. */
+  state?: string;
+  connected?: boolean;
+  connectedSince?: string;
+  lastInboundAt?: string;
+  lastError?: { message: string; at: string };
+  /** When the next connection attempt is due, while retrying. */
+  retryAt?: string;
 }
 
 /** One inbound message, whatever surface it came from. */
@@ -68,6 +81,8 @@ export interface ChannelTarget {
   chat: InboundEnvelope['chat'];
   /** The gateway's id of the message answered. */
   replyTo: string;
+  /** The message answered, as it came in: chat apps thread the reply to it. */
+  envelope: InboundEnvelope;
 }
 
 export interface OutboundMessage {
@@ -109,11 +124,29 @@ export interface ChannelContext {
   runUnsaved(run: UnsavedRun, options: { listener: RunListener; requestId?: string }): Receipt;
   /** Stops a session's running message and drops its waiting ones (or just `messageId`). */
   abort(sessionKey: string, messageId?: string): number;
+  /**
+   * Starts a new session for a key (a chat's `/new`), after the messages already queued for it;
+   * the old session stays in the store.
+   */
+  newSession(sessionKey: string): Promise<void>;
+  /** What the store knows of a key's session, for a chat's `/status`. */
+  sessionInfo(sessionKey: string): Promise<SessionInfo | undefined>;
   /** Routes on the gateway's HTTP server, for surfaces reached over HTTP. */
   http: HttpRoutes;
   /** Methods of the gateway's WebSocket protocol, for surfaces that speak it. */
   ws: WsMethods;
   log: ChannelLog;
+}
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  model: string;
+  messages: number;
+  tokens: number;
+  cost: number;
+  created: string;
+  updated: string;
 }
 
 export interface HttpRoutes {

@@ -1,6 +1,5 @@
 import { Argument, Command, Option } from 'commander';
 import { applyGlobalOptions } from './output.js';
-import { notYetAvailable } from './unavailable.js';
 
 /**
  * The whole command tree, with descriptions only: every action imports its module when it runs,
@@ -322,14 +321,45 @@ Examples:
   mcp.command('list').description('list MCP servers').option('--json', 'JSON output').action(mcpCommand('list'));
   mcp.command('remove').description('remove an MCP server').argument('<name>').action(mcpCommand('remove'));
 
-  const channels = program.command('channels').description('chat channels of the gateway');
-  channels.command('list').description('list configured channels').option('--json', 'JSON output').action(notYetAvailable('channels list'));
-  channels.command('status').description('health of each channel').option('--json', 'JSON output').action(notYetAvailable('channels status'));
+  const channels = program
+    .command('channels')
+    .description('chat channels of the gateway (Telegram, Slack)')
+    .addHelpText(
+      'after',
+      `
+Set a channel up with its token, then (re)start the gateway:
+  openclaw config set channels.telegram.token <token from @BotFather>   (or TELEGRAM_BOT_TOKEN)
+  openclaw config set channels.slack.botToken xoxb-...                  (or SLACK_BOT_TOKEN)
+  openclaw config set channels.slack.appToken xapp-...                  (or SLACK_APP_TOKEN)
+Unknown senders get a pairing code: see \`openclaw pairing --help\`.`,
+    );
+  const channelsCommand = (name: 'list' | 'status') => lazy(() => import('./commands/channels.js').then((m) => ({ default: m[name] })));
+  channels.command('list').description('list the chat channels: configured, credentials, who may write').option('--json', 'JSON output').action(channelsCommand('list'));
+  channels
+    .command('status')
+    .description('health of each channel in the running gateway: connected, last inbound, last error (exit 1 if one is down)')
+    .option('--json', 'JSON output')
+    .action(channelsCommand('status'));
 
-  const pairing = program.command('pairing').description('approve or deny people who message the bot');
-  pairing.command('list').description('pending pairing requests').option('--json', 'JSON output').action(notYetAvailable('pairing list'));
-  pairing.command('approve').description('approve a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing approve'));
-  pairing.command('deny').description('deny a pairing code').argument('<channel>').argument('<code>').action(notYetAvailable('pairing deny'));
+  const pairing = program
+    .command('pairing')
+    .description('approve or deny people who message the bot')
+    .addHelpText(
+      'after',
+      `
+An unknown sender's first direct message gets a one-time code (valid an hour, at most 3
+waiting per channel) and nothing reaches the agent until you approve it:
+  openclaw pairing approve telegram K7Q2M9XA`,
+    );
+  const pairingCommand = (name: 'list' | 'approve' | 'deny') => lazy(() => import('./commands/pairing.js').then((m) => ({ default: m[name] })));
+  pairing.command('list').description('pairing codes waiting for approval, and the approved senders').option('--json', 'JSON output').action(pairingCommand('list'));
+  pairing.command('approve').description('approve a pairing code: its sender joins the allowlist').argument('<channel>', 'telegram | slack').argument('<code>').action(pairingCommand('approve'));
+  pairing
+    .command('deny')
+    .description('deny a pairing code, or take an approved sender (by id) off the allowlist')
+    .argument('<channel>', 'telegram | slack')
+    .argument('<code>', 'the code, or an approved sender id')
+    .action(pairingCommand('deny'));
 
   program
     .command('doctor')

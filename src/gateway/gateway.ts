@@ -5,9 +5,12 @@ import type { AddressInfo } from 'node:net';
 import type { Agent } from '../agent/runtime.js';
 import { clientAddress, HttpError, sendError, sendJson } from '../channels/http.js';
 import { OpenAIHttpAdapter } from '../channels/openai-http.js';
+import { chatChannelAdapters } from '../channels/registry.js';
+import type { RetryTiming } from '../channels/supervisor.js';
 import { normalizeSessionKey, type ChannelAdapter, type ChannelContext } from '../channels/types.js';
 import { WebChatAdapter } from '../channels/webchat/adapter.js';
 import { ExitCode, OpenclawError, errorMessage } from '../errors.js';
+import { gatewayProfile, type ToolProfile } from '../policy/profiles.js';
 import { resolveConnection, type ProviderConnection } from '../providers/connection.js';
 import { messageText, toolCalls, type Message } from '../providers/types.js';
 import type { Config } from '../store/config-schema.js';
@@ -37,6 +40,8 @@ export interface GatewayOptions {
   connectTimeoutMs?: number;
   /** Failed authentications per address before it is blocked (default 10 a minute, blocked a minute). */
   authLimit?: { max: number; windowMs: number; blockMs: number };
+  /** How chat channels (Telegram, Slack) back off after a failed or lost connection (default 1 s doubling to 60 s). */
+  channelRetry?: RetryTiming;
 }
 
 const DEFAULT_MAX_CONCURRENT = 4;
@@ -92,6 +97,8 @@ export class Gateway {
       const maxBody = settings.maxBodyBytes ?? DEFAULT_MAX_BODY;
       const adapters = new Map<string, ChannelAdapter>();
       for (const adapter of [new WebChatAdapter(), new OpenAIHttpAdapter({ maxBodyBytes: maxBody })]) adapters.set(adapter.id, adapter);
+      const env = options.env ?? process.env;
+      for (const adapter of await chatChannelAdapters({ config, env, gatewayDir: files.dir, retry: options.channelRetry })) adapters.set(adapter.id, adapter);
 
       // The pieces refer to one another through the gateway, built last.
       let gateway: Gateway | undefined;
@@ -130,6 +137,8 @@ export class Gateway {
           receive: (envelope, receiveOptions) => router.receive(envelope, receiveOptions),
           runUnsaved: (run, runOptions) => router.runUnsaved(run, runOptions),
           abort: (key, messageId) => router.abort(key, messageId),
+          newSession: (key) => router.newSession(key),
+          sessionInfo: (key) => gateway!.sessionInfo(key),
           http: routes,
           ws,
           log: logger.child({ channel: adapter.id }),
@@ -313,6 +322,22 @@ export class Gateway {
     return resolveConnection(this.options.config, {}, this.options.env ?? process.env);
   }
 
+  private async sessionInfo(key: string) {
+    let meta = this.pool.peek(key)?.session.meta;
+    if (!meta) {
+      const id = await this.pool.sessionIdFor(key);
+      meta = id ? (await this.store.list()).find((item) => item.id === id) : undefined;
+    }
+    if (!meta) return undefined;
+    const tokens = meta.tokens.input + meta.tokens.output + meta.tokens.cacheRead + meta.tokens.cacheWrite;
+    return { id: meta.id, title: meta.title, model: meta.model, messages: meta.messages, tokens, cost: meta.cost, created: meta.created, updated: meta.updated };
+  }
+
+  /** The tool policy of a session: its channel's profile, else the gateway's approval mode. */
+  private toolProfile(key: string): ToolProfile {
+    return this.adapters.get(key.split(':')[0])?.toolProfile ?? gatewayProfile(this.options.config.gateway?.approval ?? 'auto-edit');
+  }
+
   private async openSession(key: string, id: string | undefined): Promise<{ session: OpenSession; agent: Agent }> {
     const connection = this.connection();
     let session: OpenSession | undefined;
@@ -327,14 +352,14 @@ export class Gateway {
     session ??= await this.store.create({ cwd: this.files.workspace, provider: connection.id, model: connection.model, key });
     for (const repair of session.repairs) this.logger.warn({ key, session: session.id }, `session repaired on load: ${repair}`);
     try {
-      return { session, agent: await this.createAgent(connection, session) };
+      return { session, agent: await this.createAgent(connection, session, undefined, this.toolProfile(key)) };
     } catch (error) {
       session.close();
       throw error;
     }
   }
 
-  private async createAgent(connection: ProviderConnection, session?: OpenSession, history?: Message[]): Promise<Agent> {
+  private async createAgent(connection: ProviderConnection, session?: OpenSession, history?: Message[], profile?: ToolProfile): Promise<Agent> {
     const { config, paths } = this.options;
     // Loaded with the first session, not at start: an idle gateway stays small.
     const { Agent } = await import('../agent/runtime.js');
@@ -343,7 +368,9 @@ export class Gateway {
       config,
       connection,
       cwd: this.files.workspace,
-      mode: config.gateway?.approval ?? 'auto-edit',
+      mode: profile?.mode ?? config.gateway?.approval ?? 'auto-edit',
+      allow: profile?.allow,
+      deny: profile?.deny,
       session,
       history,
       maxTurns: config.maxTurns ?? DEFAULT_MAX_TURNS,

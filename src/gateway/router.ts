@@ -1,7 +1,7 @@
 import type { AgentEvent, DoneEvent } from '../agent/events.js';
 import type { Agent } from '../agent/runtime.js';
 import { splitMessage } from '../channels/split.js';
-import { sessionKeyOf, type ChannelAdapter, type InboundEnvelope, type Receipt, type RunListener, type UnsavedRun } from '../channels/types.js';
+import { sessionKeyOf, type ChannelAdapter, type ChannelTarget, type InboundEnvelope, type Receipt, type RunListener, type UnsavedRun } from '../channels/types.js';
 import { ExitCode, OpenclawError, errorMessage } from '../errors.js';
 import { emptyUsage, messageText, toolCalls, type Message } from '../providers/types.js';
 import { randomHex } from '../store/ids.js';
@@ -26,6 +26,8 @@ interface LaneMessage {
   unsaved?: UnsavedRun;
   controller?: AbortController;
   aborted?: boolean;
+  /** Not a message: work on the session that must wait for the messages before it (`/new`). */
+  control?: () => Promise<void>;
 }
 
 export interface RouterOptions {
@@ -113,6 +115,21 @@ export class Router {
       this.options.logger.info({ reqId: message.id, messageId: message.id, key: message.key, started: Boolean(message.running) }, 'message resumed');
       this.pump(lane);
     }
+  }
+
+  /**
+   * Starts a new session for a key once the messages already in its lane are done, so a chat's
+   * `/new` never cuts into the answer to what was sent before it.
+   */
+  newSession(key: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const id = newMessageId();
+      const envelope: InboundEnvelope = { channel: key.split(':')[0], account: 'default', chat: { id, type: 'dm' }, sender: { id: 'gateway' }, text: '', mentionsBot: true, timestamp: new Date().toISOString(), sessionKey: key };
+      const control = () => this.options.sessions.renew(key).then(() => resolve(), (error: unknown) => reject(error));
+      const lane = this.lane(key);
+      lane.waiting.push({ id, key, envelope, requestId: id, durable: Promise.resolve(), control });
+      this.pump(lane);
+    });
   }
 
   /** Stops a session's running message and drops its waiting ones; or only `messageId`. */
@@ -209,6 +226,10 @@ export class Router {
   }
 
   private async execute(message: LaneMessage): Promise<void> {
+    if (message.control) {
+      await message.control();
+      return;
+    }
     const release = await this.options.limit.acquire();
     try {
       // Not started before the shutdown: it stays `received` and runs after the restart.
@@ -282,12 +303,19 @@ export class Router {
     const controller = new AbortController();
     message.controller = controller;
     const adapter = this.options.adapters.get(message.envelope.channel);
-    adapter?.typing?.(target(message)).catch(() => undefined);
+    const typing = () => void adapter?.typing?.(target(message)).catch(() => undefined);
+    typing();
+    // A surface's typing indicator fades by itself: it is shown again until the run ends.
+    const refresh = adapter?.typing && adapter.limits.typingRefreshMs ? setInterval(typing, adapter.limits.typingRefreshMs) : undefined;
     let done: DoneEvent | undefined;
-    // The inbound log has the text on disk already: the transcript's copy need not be synced too.
-    for await (const event of agent.send(message.envelope.text, { signal: controller.signal, resume, inputDurable: true })) {
-      emit(message, event);
-      if (event.type === 'done') done = event;
+    try {
+      // The inbound log has the text on disk already: the transcript's copy need not be synced too.
+      for await (const event of agent.send(message.envelope.text, { signal: controller.signal, resume, inputDurable: true })) {
+        emit(message, event);
+        if (event.type === 'done') done = event;
+      }
+    } finally {
+      clearInterval(refresh);
     }
     return done ?? doneEvent('error', '');
   }
@@ -364,8 +392,8 @@ function lastEntryId(entries: TranscriptEntry[]): string | null {
   return null;
 }
 
-function target(message: LaneMessage) {
-  return { sessionKey: message.key, chat: message.envelope.chat, replyTo: message.id };
+function target(message: LaneMessage): ChannelTarget {
+  return { sessionKey: message.key, chat: message.envelope.chat, replyTo: message.id, envelope: message.envelope };
 }
 
 function emit(message: LaneMessage, event: AgentEvent): void {

@@ -97,6 +97,22 @@ export class SessionPool {
     return held;
   }
 
+  /** Starts a new session for a key and holds it; the key's old session stays in the store. */
+  async renew(key: string): Promise<string> {
+    const old = this.held.get(key);
+    if (old) this.discard(old);
+    const keys = await this.keyIndex();
+    const opened = await this.options.open(key, undefined);
+    keys.set(key, opened.session.id);
+    this.held.set(key, { key, ...opened, busy: false, lastUsed: Date.now() });
+    return opened.session.id;
+  }
+
+  /** The held session of a key, if it is open. */
+  peek(key: string): HeldSession | undefined {
+    return this.held.get(key);
+  }
+
   give(held: HeldSession): void {
     held.busy = false;
     held.lastUsed = Date.now();

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../store/config-schema.js';
+import { getPath, resolveKey } from '../store/config.js';
+import { SECRET_CONFIG_KEYS, type Config } from '../store/config-schema.js';
 import type { StorePaths } from '../store/paths.js';
 import { ApprovalStore } from './approvals.js';
 import { Redactor } from './redaction.js';
@@ -93,9 +94,12 @@ export function securityAudit(input: AuditInput): Finding[] {
   }
 
   const redactor = new Redactor();
+  // A channel token has a settable key of its own (config.json is 0600): a low finding, below.
+  const tokens = channelTokens(config);
   for (const file of [paths.config, join(input.cwd, '.openclaw', 'settings.json')]) {
     if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8');
+    let text = readFileSync(file, 'utf8');
+    if (file === paths.config) for (const { value } of tokens) text = text.split(JSON.stringify(value)).join('""');
     if (redactor.redact(text) !== text) {
       findings.push({
         id: 'secret-in-config',
@@ -104,6 +108,16 @@ export function securityAudit(input: AuditInput): Finding[] {
         fix: 'Move it to an environment variable and name that variable with providers.<id>.apiKeyEnv.',
       });
     }
+  }
+
+  for (const { key, env } of tokens) {
+    if (!env) continue;
+    findings.push({
+      id: 'channel-token-in-config',
+      severity: 'low',
+      message: `${key} is stored in ${paths.config}; anyone who can read that file can run the bot`,
+      fix: `Keep the file at mode 0600, or move the token to ${env} (in $OPENCLAW_HOME/gateway/env for the systemd unit) and \`openclaw config unset ${key}\`.`,
+    });
   }
 
   if (config.approval === 'full') {
@@ -155,6 +169,14 @@ export function securityAudit(input: AuditInput): Finding[] {
     });
   }
   return findings;
+}
+
+/** The channel secrets held in the config file itself (`env`: the variable that could hold it instead, if any). */
+function channelTokens(config: Config): Array<{ key: string; env: string; value: string }> {
+  return Object.entries(SECRET_CONFIG_KEYS).flatMap(([key, env]) => {
+    const value = getPath(config, resolveKey(key));
+    return typeof value === 'string' ? [{ key, env, value }] : [];
+  });
 }
 
 function isBroad(text: string): boolean {

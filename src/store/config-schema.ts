@@ -56,6 +56,34 @@ const mcpServerEntry = {
   },
 } as const;
 
+/** What every chat channel bot shares: who may talk to it, where, and under which tool policy. */
+const channelAccess = {
+  enabled: { type: 'boolean', description: 'run this channel when `openclaw serve` starts (default true once it has a token)' },
+  dmPolicy: {
+    enum: ['pairing', 'allowlist', 'open'],
+    description: 'direct messages from senders not in allowFrom: pairing (a one-time code for `openclaw pairing approve`; the default), allowlist (ignored), open (answered)',
+  },
+  allowFrom: { type: 'array', items: { type: ['string', 'integer'] }, description: 'user ids allowed to talk to the bot (approved pairings are added to these)' },
+  groups: { type: 'array', items: { type: ['string', 'integer'] }, description: 'group chats (or channels) the bot answers in, by id; "*" for every one (default none)' },
+  requireMention: { type: 'boolean', description: 'in groups, answer only messages that mention the bot or reply to it (default true)' },
+  toolProfile: {
+    enum: ['messaging', 'gateway'],
+    description: 'tool policy of its sessions: messaging (no shell, writes only in the gateway workspace, web_fetch allowed; the default) or gateway (gateway.approval)',
+  },
+} as const;
+
+/**
+ * The keys that hold a secret on purpose: chat channel credentials, which `openclaw config set`
+ * accepts (config.json is 0600), each with the variable that keeps it out of the file instead.
+ * `config list` hides their values; `security audit` reports them as a low finding.
+ */
+export const SECRET_CONFIG_KEYS: Record<string, string> = {
+  'channels.telegram.token': 'TELEGRAM_BOT_TOKEN',
+  'channels.telegram.webhookSecret': '',
+  'channels.slack.botToken': 'SLACK_BOT_TOKEN',
+  'channels.slack.appToken': 'SLACK_APP_TOKEN',
+};
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -137,6 +165,34 @@ export const configSchema = {
         allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://' }, description: "extra browser origins allowed to open the WebSocket (the gateway's own always is)" },
       },
     },
+    channels: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        telegram: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            token: { type: 'string', minLength: 1, description: 'bot token from @BotFather (or TELEGRAM_BOT_TOKEN, which keeps it out of this file)' },
+            ...channelAccess,
+            apiRoot: { type: 'string', pattern: '^https?://', description: 'Bot API server (default https://api.telegram.org; a self-hosted or test server)' },
+            webhookUrl: { type: 'string', pattern: '^https://', description: 'receive updates by webhook at this public URL (proxied to the gateway\'s /telegram/webhook) instead of long polling' },
+            webhookSecret: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'secret Telegram sends with each webhook call (default: derived from the token)' },
+            pollIntervalMs: { type: 'integer', minimum: 0, description: 'shortest time between two getUpdates calls when the server answers at once (default 1000)' },
+          },
+        },
+        slack: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            botToken: { type: 'string', minLength: 1, description: 'bot token, xoxb-... (or SLACK_BOT_TOKEN, which keeps it out of this file)' },
+            appToken: { type: 'string', minLength: 1, description: 'app-level token for Socket Mode, xapp-... (or SLACK_APP_TOKEN)' },
+            ...channelAccess,
+            apiUrl: { type: 'string', pattern: '^https?://', description: 'Web API base URL (default https://slack.com/api/; for tests)' },
+          },
+        },
+      },
+    },
     mcp: {
       type: 'object',
       additionalProperties: false,
@@ -193,6 +249,7 @@ export interface Config {
   tools?: { shell?: { timeoutMs?: number; maxOutputBytes?: number } };
   providers?: Record<string, ProviderSettings>;
   gateway?: GatewaySettings;
+  channels?: { telegram?: TelegramSettings; slack?: SlackSettings };
   mcp?: { servers?: Record<string, McpServerSettings> };
 }
 
@@ -207,4 +264,30 @@ export interface GatewaySettings {
   sessionIdleSeconds?: number;
   maxBodyBytes?: number;
   allowedOrigins?: string[];
+}
+
+/** `channels.<channel>.*` keys every chat channel has. */
+export interface ChannelAccessSettings {
+  enabled?: boolean;
+  dmPolicy?: 'pairing' | 'allowlist' | 'open';
+  allowFrom?: Array<string | number>;
+  groups?: Array<string | number>;
+  requireMention?: boolean;
+  toolProfile?: 'messaging' | 'gateway';
+}
+
+/** `channels.telegram.*`. */
+export interface TelegramSettings extends ChannelAccessSettings {
+  token?: string;
+  apiRoot?: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  pollIntervalMs?: number;
+}
+
+/** `channels.slack.*`. */
+export interface SlackSettings extends ChannelAccessSettings {
+  botToken?: string;
+  appToken?: string;
+  apiUrl?: string;
 }

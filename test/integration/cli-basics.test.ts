@@ -38,10 +38,4 @@ describe('openclaw start-up', () => {
     expect(result.stderr).toContain('session');
   });
 
-  it('says a later command is not yet available, with exit 2 and no stack trace', async () => {
-    const result = await runCli(['channels', 'list']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('not yet available');
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
 });

@@ -77,7 +77,7 @@ async function createSessions(count: number): Promise<string[]> {
 describe('openclaw doctor', () => {
   it('runs every check, each with an id, a status and a message', async () => {
     const { code, report } = await doctorJson();
-    expect(report.checks.map((c) => c.id)).toEqual(['node', 'store', 'permissions', 'config', 'provider', 'sessions', 'skills', 'mcp', 'gateway', 'sandbox', 'completions']);
+    expect(report.checks.map((c) => c.id)).toEqual(['node', 'store', 'permissions', 'config', 'provider', 'sessions', 'skills', 'mcp', 'gateway', 'channels', 'sandbox', 'completions']);
     for (const c of report.checks) expect(['ok', 'warn', 'fail', 'skip']).toContain(c.status);
     expect(check(report, 'node').status).toBe('ok');
     expect(check(report, 'provider')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^openai \(openai at http:\/\/127\.0\.0\.1:\d+\/v1\), model gpt-5\.4-mini: reachable, 1 model\(s\) listed$/) });

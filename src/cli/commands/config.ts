@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { ExitCode, OpenclawError } from '../../errors.js';
 import { ConfigWriter, configKeys, getPath, loadConfig, parseValue, resolveKey } from '../../store/config.js';
+import { REDACTED } from '../../policy/redaction.js';
+import { SECRET_CONFIG_KEYS } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
 import { printJson, table, warn } from '../output.js';
 
@@ -19,14 +21,16 @@ export async function get(key: string, options: { json?: boolean }): Promise<voi
 }
 
 export async function set(key: string, value: string): Promise<void> {
-  if (/apikey$|api_key$|token$|secret$/i.test(key)) {
+  const deliberate = Object.hasOwn(SECRET_CONFIG_KEYS, key);
+  if (/apikey$|api_key$|token$|secret$/i.test(key) && !deliberate) {
     throw new OpenclawError('config_secret', `"${key}" looks like a secret; openclaw does not store keys in config.json`, {
       exitCode: ExitCode.usage,
       hint: 'Keep the key in an environment variable and name it: openclaw config set providers.<id>.apiKeyEnv MY_KEY_VAR',
     });
   }
   const writer = await ConfigWriter.open(storePaths());
-  await writer.set(key, parseValue(value));
+  await writer.set(key, deliberate ? value : parseValue(value));
+  if (SECRET_CONFIG_KEYS[key]) process.stderr.write(`${key} is stored in ${writer.path} (mode 0600); ${SECRET_CONFIG_KEYS[key]} would keep it out of the file\n`);
 }
 
 export async function unset(key: string): Promise<void> {
@@ -46,8 +50,15 @@ export async function list(options: { json?: boolean; keys?: boolean }): Promise
     return;
   }
   const paths = storePaths();
-  const { config, warnings } = loadConfig(paths);
-  for (const warning of warnings) warn(warning);
+  const loaded = loadConfig(paths);
+  for (const warning of loaded.warnings) warn(warning);
+  // Shown, not stored: `config get <key>` prints a secret when asked for it by name.
+  const config = structuredClone(loaded.config) as Record<string, unknown>;
+  for (const key of Object.keys(SECRET_CONFIG_KEYS)) {
+    const path = resolveKey(key);
+    const parent = getPath(config, path.slice(0, -1)) as Record<string, unknown> | undefined;
+    if (parent && typeof parent[path[path.length - 1]] === 'string') parent[path[path.length - 1]] = REDACTED;
+  }
   if (options.json) {
     printJson(config);
     return;

@@ -1,6 +1,7 @@
 import { accessSync, chmodSync, constants, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
+import { configuredChannels } from '../../channels/registry.js';
 import { errorMessage, OpenclawError } from '../../errors.js';
 import { gatewayPaths, readGatewayRecord } from '../../gateway/pidfile.js';
 import { describeServer, transportOf } from '../../mcp/settings.js';
@@ -48,7 +49,7 @@ export type Check = (context: DoctorContext) => Promise<CheckResult>;
 export const REQUIRED_NODE_MAJOR = 22;
 const PROVIDER_TIMEOUT_MS = 5_000;
 
-export const CHECKS: Check[] = [nodeCheck, storeCheck, permissionsCheck, configCheck, providerCheck, sessionsCheck, skillsCheck, mcpCheck, gatewayCheck, sandboxCheck, completionsCheck];
+export const CHECKS: Check[] = [nodeCheck, storeCheck, permissionsCheck, configCheck, providerCheck, sessionsCheck, skillsCheck, mcpCheck, gatewayCheck, channelsCheck, sandboxCheck, completionsCheck];
 
 export function doctorContext(paths: StorePaths, env: NodeJS.ProcessEnv = process.env): DoctorContext {
   return { paths, cwd: process.cwd(), env, home: homedir(), config: loadConfig(paths) };
@@ -259,6 +260,16 @@ async function gatewayCheck({ paths }: DoctorContext): Promise<CheckResult> {
   } catch (error) {
     return { id: 'gateway', status: 'warn', message: `running (${where}) but not answering: ${errorMessage(error)}`, fix: 'openclaw serve stop && openclaw serve start' };
   }
+}
+
+async function channelsCheck({ config, env }: DoctorContext): Promise<CheckResult> {
+  const channels = configuredChannels(config.config, env).filter((channel) => channel.configured);
+  if (channels.length === 0) return { id: 'channels', status: 'skip', message: 'no chat channel configured' };
+  const problems = channels.filter((channel) => channel.problem).map((channel) => `${channel.id}: ${channel.problem}`);
+  const summary = channels.map((channel) => `${channel.id} ${channel.enabled ? 'enabled' : 'disabled'}`).join(', ');
+  const inConfig = channels.flatMap((channel) => channel.credentials.filter((credential) => credential.source === 'config').map((credential) => `${credential.key} is kept in config.json (mode 0600); ${credential.env} keeps it out of the file`));
+  if (problems.length > 0) return { id: 'channels', status: 'warn', message: `${summary}; ${problems.join('; ')}`, details: inConfig, fix: 'Set the missing token(s), e.g. openclaw config set channels.telegram.token <token>, then restart the gateway.' };
+  return { id: 'channels', status: 'ok', message: `${summary}; see \`openclaw channels status\` for their health`, ...(inConfig.length > 0 ? { details: inConfig } : {}) };
 }
 
 async function sandboxCheck({ config }: DoctorContext): Promise<CheckResult> {

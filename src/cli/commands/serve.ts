@@ -250,7 +250,7 @@ function address(options: ServeOptions, config: Config): { host: string; port: n
   return { host, port };
 }
 
-async function fetchStatus(record: GatewayRecord, token: string | undefined): Promise<{ status?: any; error?: string }> {
+export async function fetchStatus(record: GatewayRecord, token: string | undefined): Promise<{ status?: any; error?: string }> {
   if (!record.url) return { error: 'still starting' };
   if (!token) return { error: 'no token to ask it with (set OPENCLAW_GATEWAY_TOKEN)' };
   try {

@@ -1,0 +1,54 @@
+import type { ChannelAccessSettings } from '../store/config-schema.js';
+import type { PairingOutcome, PairingStore } from './pairing.js';
+import type { InboundEnvelope } from './types.js';
+
+export type AccessDecision =
+  /** The message goes to the agent. */
+  | { kind: 'answer' }
+  /** An unknown sender under `pairing`: a code (or nothing, when one waits already), and no agent. */
+  | { kind: 'pair'; outcome: PairingOutcome }
+  /** Someone the bot does not serve: logged, not answered. */
+  | { kind: 'refuse'; why: string }
+  /** Group chatter not addressed to the bot: not for it at all. */
+  | { kind: 'ignore'; why: string };
+
+/**
+ * Who a channel bot answers, per channel: direct messages from the allowlist (`allowFrom` plus
+ * approved pairings), or from anyone under `dmPolicy: open`; in groups, only allowed groups and
+ * only messages that mention the bot or reply to it (unless `requireMention` is false).
+ */
+export class AccessControl {
+  private readonly allowFrom: Set<string>;
+  private readonly groups: Set<string>;
+
+  constructor(
+    private readonly channel: string,
+    private readonly settings: ChannelAccessSettings,
+    private readonly pairing: PairingStore,
+  ) {
+    this.allowFrom = new Set((settings.allowFrom ?? []).map(String));
+    this.groups = new Set((settings.groups ?? []).map(String));
+  }
+
+  get dmPolicy(): 'pairing' | 'allowlist' | 'open' {
+    return this.settings.dmPolicy ?? 'pairing';
+  }
+
+  async decide(envelope: InboundEnvelope, repliesToBot: boolean): Promise<AccessDecision> {
+    if (envelope.chat.type === 'group') {
+      const addressed = envelope.mentionsBot || repliesToBot || this.settings.requireMention === false;
+      if (!addressed) return { kind: 'ignore', why: 'a group message that neither mentions the bot nor replies to it' };
+      if (!this.groups.has('*') && !this.groups.has(envelope.chat.id)) {
+        return { kind: 'refuse', why: `group ${envelope.chat.id} is not in channels.${this.channel}.groups` };
+      }
+      return { kind: 'answer' };
+    }
+    if (this.allows(envelope.sender.id) || this.dmPolicy === 'open') return { kind: 'answer' };
+    if (this.dmPolicy === 'allowlist') return { kind: 'refuse', why: `sender ${envelope.sender.id} is not in channels.${this.channel}.allowFrom` };
+    return { kind: 'pair', outcome: await this.pairing.request(this.channel, envelope.sender) };
+  }
+
+  allows(senderId: string): boolean {
+    return this.allowFrom.has(senderId) || this.pairing.isApproved(this.channel, senderId);
+  }
+}

@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PairingStore } from '../../src/channels/pairing.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import type { SlackSettings } from '../../src/store/config-schema.js';
+import { FakeProvider } from '../fixtures/fake-provider.js';
+import { FakeSlack, SLACK_APP_TOKEN, SLACK_BOT_TOKEN } from '../fixtures/fake-slack.js';
+import { tempDir } from '../helpers/cli.js';
+import { echo, sessionsByKey, waitFor } from '../gateway/helpers.js';
+import { capturingLogger, startChannelGateway, type LogLine } from './helpers.js';
+
+const ANA = 'U0ANA';
+const BOB = 'U0BOB';
+const GENERAL = 'C0GENERAL';
+
+let fake: FakeProvider;
+let slack: FakeSlack;
+let home: ReturnType<typeof tempDir>;
+let gateway: Gateway | undefined;
+let lines: LogLine[];
+
+beforeAll(async () => {
+  fake = await FakeProvider.start();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  fake.reset();
+  echo(fake);
+  slack = await FakeSlack.start();
+  home = tempDir('openclaw-slack-');
+});
+afterEach(async () => {
+  await gateway?.stop({ drainMs: 0 });
+  gateway = undefined;
+  await slack.close();
+  home.cleanup();
+});
+
+async function open(settings: SlackSettings = {}): Promise<void> {
+  const capture = capturingLogger();
+  lines = capture.lines;
+  gateway = await startChannelGateway(home.path, fake, { channels: { slack: { botToken: SLACK_BOT_TOKEN, appToken: SLACK_APP_TOKEN, apiUrl: slack.apiUrl, ...settings } } }, capture.logger);
+  await waitFor(() => gateway!.status().channels.slack?.ok && slack.connections > 0, 10_000, () => `slack did not connect: ${JSON.stringify(gateway!.status().channels.slack)}`);
+}
+
+const postsTo = (channel: string, count: number) => waitFor(() => slack.postsTo(channel).length >= count && slack.postsTo(channel), 10_000, () => `expected ${count} post(s) to ${channel}: ${JSON.stringify(slack.posts)}`);
+const logged = (text: string) => waitFor(() => lines.find((line) => line.message.includes(text)), 10_000, () => `no log line "${text}":\n${lines.map((line) => line.message).join('\n')}`);
+
+describe('Slack direct messages', () => {
+  it('pairs an unknown sender, then answers them once approved', async () => {
+    await open();
+    await slack.push(slack.dm(ANA, 'hi there'));
+    const [pairing] = await postsTo(`D${ANA}`, 1);
+    const code = /\*([A-Z2-9]{8})\*/.exec(pairing.text)![1];
+    expect(pairing.text).toContain(`\`openclaw pairing approve slack ${code}\``);
+    expect(fake.requests).toHaveLength(0);
+
+    await new PairingStore(`${home.path}/gateway`).approve('slack', code);
+    await slack.push(slack.dm(ANA, 'and now?'));
+    const [, answer] = await postsTo(`D${ANA}`, 2);
+    expect(answer.text).toBe('reply to and now?');
+    expect(answer.thread_ts).toBeUndefined();
+    expect(sessionsByKey(home.path).has(`slack:dm:${ANA}`)).toBe(true);
+  });
+
+  it('answers an allowlisted sender in mrkdwn', async () => {
+    await open({ allowFrom: [ANA] });
+    fake.script({ text: '**Bold**, _it_, ~~gone~~ and [a link](https://example.com/a?b=1&c=2)' });
+    await slack.push(slack.dm(ANA, 'format'));
+    const [reply] = await postsTo(`D${ANA}`, 1);
+    expect(reply.text).toBe('*Bold*, _it_, ~gone~ and <https://example.com/a?b=1&amp;c=2|a link>');
+  });
+
+  it('answers a redelivered event once', async () => {
+    await open({ allowFrom: [ANA] });
+    const event = slack.dm(ANA, 'just once');
+    const envelopeId = await slack.push(event);
+    await postsTo(`D${ANA}`, 1);
+    await slack.push(event, { envelopeId, retry: 1 });
+    await logged('already taken, not answered twice');
+    expect(slack.postsTo(`D${ANA}`)).toHaveLength(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe('Slack channels', () => {
+  it('ignores a channel message without a mention and answers a mention in its thread', async () => {
+    await open({ groups: [GENERAL] });
+    await slack.push(slack.inChannel(GENERAL, BOB, 'chatting among ourselves'));
+    await logged('neither mentions the bot nor replies to it');
+    expect(slack.postsTo(GENERAL)).toHaveLength(0);
+
+    const mention = slack.inChannel(GENERAL, BOB, 'what is up?', { mention: true });
+    await slack.push(mention);
+    const [reply] = await postsTo(GENERAL, 1);
+    expect(reply).toMatchObject({ text: 'reply to what is up?', thread_ts: mention.ts });
+    expect(sessionsByKey(home.path).has(`slack:group:${GENERAL}`)).toBe(true);
+
+    // A follow-up in the bot's thread needs no mention.
+    await slack.push(slack.inChannel(GENERAL, BOB, 'tell me more', { thread: mention.ts }));
+    const [, followUp] = await postsTo(GENERAL, 2);
+    expect(followUp).toMatchObject({ text: 'reply to tell me more', thread_ts: mention.ts });
+  });
+
+  it('does not answer in a channel that is not allowed', async () => {
+    await open({ groups: [GENERAL] });
+    await slack.push(slack.inChannel('C0OTHER', BOB, 'hello?', { mention: true }));
+    await logged('group C0OTHER is not in channels.slack.groups');
+    expect(slack.postsTo('C0OTHER')).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('denies a shell command asked for from a channel, and says so in the thread', async () => {
+    await open({ groups: ['*'] });
+    fake.script({ toolCalls: [{ name: 'shell', args: { command: 'cat /etc/passwd' } }] }, { text: 'Not possible here.' });
+    await slack.push(slack.inChannel(GENERAL, BOB, 'show me /etc/passwd', { mention: true }));
+    const [reply] = await postsTo(GENERAL, 1);
+    expect(reply.text).toContain('Not possible here.');
+    expect(reply.text).toContain('`shell` `cat /etc/passwd`: denied by rule exec');
+  });
+});
+
+describe('Slack outages', () => {
+  it('reports a lost connection in the status and reconnects', async () => {
+    await open({ allowFrom: [ANA] });
+    slack.outage();
+    const down = await waitFor(() => {
+      const health = gateway!.status().channels.slack;
+      return !health.ok && health.lastError && health;
+    });
+    expect(down.state).toBe('retrying');
+    await logged('slack lost its connection');
+    expect(JSON.stringify(lines)).not.toContain(SLACK_BOT_TOKEN);
+    expect(JSON.stringify(lines)).not.toContain(SLACK_APP_TOKEN);
+
+    slack.recover();
+    await waitFor(() => gateway!.status().channels.slack.ok && slack.connections > 0, 10_000);
+    await slack.push(slack.dm(ANA, 'back?'));
+    const [reply] = await postsTo(`D${ANA}`, 1);
+    expect(reply.text).toBe('reply to back?');
+  });
+});
