@@ -111,6 +111,31 @@ describe('Slack channels', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('splits a 10,000-character answer into thread replies, never inside a code block', async () => {
+    await open({ groups: [GENERAL] });
+    const code = Array.from({ length: 120 }, (_, index) => `const value${index} = ${index}; // ${'x'.repeat(20)}`).join('\n');
+    const prose = Array.from({ length: 50 }, (_, index) => `Paragraph ${index}: ${'lorem ipsum '.repeat(8)}`).join('\n\n');
+    const answer = `${prose}\n\n\`\`\`ts\n${code}\n\`\`\`\n\nThe end.`;
+    expect(answer.length).toBeGreaterThan(10_000);
+    fake.script({ text: answer });
+    const mention = slack.inChannel(GENERAL, BOB, 'write a lot', { mention: true });
+    await slack.push(mention);
+    const parts = await waitFor(() => {
+      const posts = slack.postsTo(GENERAL);
+      return posts.at(-1)?.text.includes('The end.') && posts;
+    }, 15_000);
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    for (const part of parts) {
+      expect(part.text.length).toBeLessThanOrEqual(4000);
+      expect(part.text.split('```').length % 2).toBe(1);
+      expect(part.thread_ts).toBe(mention.ts);
+    }
+    // Every line of the code arrived inside a code block, once, in order.
+    const codeLines = parts.flatMap((part) => [...part.text.matchAll(/```\n?([\s\S]*?)\n?```/g)].flatMap((match) => match[1].split('\n')));
+    expect(codeLines).toEqual(code.split('\n'));
+    expect(parts.map((part) => part.text).join('\n')).toContain('Paragraph 49:');
+  });
+
   it('denies a shell command asked for from a channel, and says so in the thread', async () => {
     await open({ groups: ['*'] });
     fake.script({ toolCalls: [{ name: 'shell', args: { command: 'cat /etc/passwd' } }] }, { text: 'Not possible here.' });
