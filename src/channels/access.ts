@@ -14,8 +14,9 @@ export type AccessDecision =
 
 /**
  * Who a channel bot answers, per channel: direct messages from the allowlist (`allowFrom` plus
- * approved pairings), or from anyone under `dmPolicy: open`; in groups, only allowed groups and
- * only messages that mention the bot or reply to it (unless `requireMention` is false).
+ * approved pairings), or from anyone under `dmPolicy: open`; in groups, only messages that mention
+ * the bot or reply to it (unless `requireMention` is false), and only in the groups listed in
+ * `groups` (anyone there) or, with no list, from senders on the allowlist.
  */
 export class AccessControl {
   private readonly allowFrom: Set<string>;
@@ -38,6 +39,12 @@ export class AccessControl {
     if (envelope.chat.type === 'group') {
       const addressed = envelope.mentionsBot || repliesToBot || this.settings.requireMention === false;
       if (!addressed) return { kind: 'ignore', why: 'a group message that neither mentions the bot nor replies to it' };
+      if (this.groups.size === 0) {
+        // No group list: a group is as good as the person writing there, so the people you paired
+        // with (or allowed) can add the bot to a group and talk to it; strangers there cannot.
+        if (this.allows(envelope.sender.id)) return { kind: 'answer' };
+        return { kind: 'refuse', why: `sender ${envelope.sender.id} is not approved, and channels.${this.channel}.groups does not list group ${envelope.chat.id}` };
+      }
       if (!this.groups.has('*') && !this.groups.has(envelope.chat.id)) {
         return { kind: 'refuse', why: `group ${envelope.chat.id} is not in channels.${this.channel}.groups` };
       }

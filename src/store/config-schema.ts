@@ -64,7 +64,7 @@ const channelAccess = {
     description: 'direct messages from senders not in allowFrom: pairing (a one-time code for `openclaw pairing approve`; the default), allowlist (ignored), open (answered)',
   },
   allowFrom: { type: 'array', items: { type: ['string', 'integer'] }, description: 'user ids allowed to talk to the bot (approved pairings are added to these)' },
-  groups: { type: 'array', items: { type: ['string', 'integer'] }, description: 'group chats (or channels) the bot answers in, by id; "*" for every one (default none)' },
+  groups: { type: 'array', items: { type: ['string', 'integer'] }, description: 'group chats (or channels) the bot answers anyone in, by id; "*" for every one (default: none listed, and in any group only senders on the allowlist are answered)' },
   requireMention: { type: 'boolean', description: 'in groups, answer only messages that mention the bot or reply to it (default true)' },
   toolProfile: {
     enum: ['messaging', 'gateway'],

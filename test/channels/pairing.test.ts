@@ -95,6 +95,11 @@ describe('AccessControl', () => {
     expect((await access.decide(envelope({ id: '-1', type: 'group' }, '5', true), false)).kind).toBe('answer');
     expect((await access.decide(envelope({ id: '-1', type: 'group' }, '5'), true)).kind).toBe('answer');
     expect((await access.decide(envelope({ id: '-2', type: 'group' }, '5', true), false)).kind).toBe('refuse');
+    // With no group list, a group is answered for senders on the allowlist only.
+    const unlisted = new AccessControl('telegram', { allowFrom: [7] }, store);
+    expect((await unlisted.decide(envelope({ id: '-4', type: 'group' }, '7', true), false)).kind).toBe('answer');
+    expect((await unlisted.decide(envelope({ id: '-4', type: 'group' }, '7'), false)).kind).toBe('ignore');
+    expect((await unlisted.decide(envelope({ id: '-4', type: 'group' }, '5', true), false)).kind).toBe('refuse');
     const chatty = new AccessControl('telegram', { groups: ['*'], requireMention: false }, store);
     expect((await chatty.decide(envelope({ id: '-3', type: 'group' }, '5'), false)).kind).toBe('answer');
   });

@@ -203,6 +203,16 @@ describe('Telegram groups', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('with no group list, answers an approved sender in any group, and no stranger there', async () => {
+    await open({ allowFrom: [ANA.id] });
+    await telegram.write(BOB, 'me too?', { group: GROUP, mention: true });
+    await logged(`sender ${BOB.id} is not approved`);
+    await telegram.write(ANA, 'what is 3+3?', { group: GROUP, mention: true });
+    const [reply] = await sentTo(GROUP, 1);
+    expect(reply.text).toBe('reply to what is 3+3?');
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('answers a reply to the bot, and nothing in a group that is not allowed', async () => {
     await open({ groups: [GROUP] });
     await telegram.write(BOB, 'and then?', { group: GROUP, replyToBot: 7 });

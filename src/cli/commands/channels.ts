@@ -25,7 +25,7 @@ export async function list(options: { json?: boolean }): Promise<void> {
     channel.enabled ? (channel.problem ? 'misconfigured' : 'enabled') : channel.configured ? 'disabled' : 'not configured',
     channel.credentials.map((credential) => `${credential.key.split('.').pop()}: ${credential.source === 'env' ? credential.env : credential.source}`).join(', '),
     channel.configured ? `${channel.dmPolicy}, ${channel.allowFrom.length + channel.paired} allowed` : '',
-    channel.configured ? `${channel.groups.length === 0 ? 'none' : channel.groups.join(' ')}${channel.groups.length > 0 && channel.requireMention ? ' (when mentioned)' : ''}` : '',
+    channel.configured ? `${channel.groups.length === 0 ? 'allowed senders' : channel.groups.join(' ')}${channel.requireMention ? ' (when mentioned)' : ''}` : '',
   ]);
   process.stdout.write(`${table(rows, ['CHANNEL', 'STATE', 'CREDENTIALS', 'DIRECT MESSAGES', 'GROUPS'])}\n`);
   for (const channel of channels) if (channel.problem) warn(`${channel.id}: ${channel.problem}`);
