@@ -83,9 +83,10 @@ async function startProvider(): Promise<{ child: ChildProcess; baseUrl: string }
   return { child, baseUrl };
 }
 
-async function heapMb(url: string): Promise<number> {
+/** The gateway's `/status`: memory, and its event-loop delay since the previous request. */
+async function gatewayStatus(url: string): Promise<{ memory: { heapUsedBytes: number; heapTotalBytes: number; externalBytes: number }; eventLoopDelayMs: { p50: number; p99: number; max: number } }> {
   const response = await fetch(`${url}/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return (await response.json()).memory.heapUsedBytes / 1024 / 1024;
+  return await response.json();
 }
 
 async function startGateway(home: string, providerUrl: string): Promise<{ child: ChildProcess; url: string }> {
@@ -234,6 +235,8 @@ async function main(): Promise<void> {
     log(`throughput: ${MESSAGES} messages over ${SESSIONS} sessions, closed loop`);
     const samples: Array<{ done: number; rss: number }> = [];
     const cpuBefore = cpuSeconds(pid);
+    const providerCpuBefore = cpuSeconds(provider.child.pid!);
+    const ownCpuBefore = process.cpuUsage();
     const load = await gatewayLoad(gateway.url, {
       total: MESSAGES,
       sessions: SESSIONS,
@@ -242,10 +245,15 @@ async function main(): Promise<void> {
       onProgress: (done) => {
         const rss = rssMb(pid);
         samples.push({ done, rss });
-        heapMb(gateway!.url).then((heap) => log(`${done} messages, gateway RSS ${rss.toFixed(1)} MB, heap used ${heap.toFixed(1)} MB`));
+        gatewayStatus(gateway!.url).then(({ memory, eventLoopDelayMs: delay }) =>
+          log(`${done} messages, gateway RSS ${rss.toFixed(1)} MB, heap used/total ${(memory.heapUsedBytes / 1024 / 1024).toFixed(0)}/${(memory.heapTotalBytes / 1024 / 1024).toFixed(0)} MB, external ${(memory.externalBytes / 1024 / 1024).toFixed(0)} MB, event-loop delay p99 ${delay.p99} ms, max ${delay.max} ms`),
+        );
       },
     });
     const cpuPerMessage = ((cpuSeconds(pid) - cpuBefore) * 1000) / MESSAGES;
+    const providerCpuPerMessage = ((cpuSeconds(provider.child.pid!) - providerCpuBefore) * 1000) / MESSAGES;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    const clientCpuPerMessage = (ownCpu.user + ownCpu.system) / 1000 / MESSAGES;
     const after = rssMb(pid);
     const rate = MESSAGES / load.seconds;
     const early = samples[0]?.rss ?? after;
@@ -258,7 +266,9 @@ async function main(): Promise<void> {
     const latencyMessages = Math.min(MESSAGES, pace * 10);
     await sleep(3_000); // let the saturated phase's garbage be collected: this phase measures a steady rate
     log(`latency: ${latencyMessages} messages at ${pace} msg/s, then the same rate straight to the provider`);
+    await gatewayStatus(gateway.url);
     const paced = await gatewayLoad(gateway.url, { total: latencyMessages, sessions: SESSIONS, intervalMs, prefix: 'l' });
+    const pacedLoop = (await gatewayStatus(gateway.url)).eventLoopDelayMs;
     const direct = await directLoad(provider.baseUrl, latencyMessages, SESSIONS, intervalMs);
     const [p50, p99, d50, d99] = [percentile(paced.latencies, 0.5), percentile(paced.latencies, 0.99), percentile(direct, 0.5), percentile(direct, 0.99)];
     const saturated50 = percentile(load.latencies, 0.5);
@@ -267,8 +277,15 @@ async function main(): Promise<void> {
     const failures = [...load.failures, ...paced.failures];
 
     rows.push({ metric: `throughput (${SESSIONS} sessions, ${PROVIDER_DELAY_MS} ms provider)`, value: `${rate.toFixed(0)} msg/s (gateway CPU ${cpuPerMessage.toFixed(2)} ms/msg)`, budget: '≥ 1,000 msg/s', verdict: rate >= 1000 ? 'PASS' : '**FAIL**' });
+    rows.push({
+      metric: 'CPU per message: gateway / fake provider / 200 clients',
+      value: `${cpuPerMessage.toFixed(2)} / ${providerCpuPerMessage.toFixed(2)} / ${clientCpuPerMessage.toFixed(2)} ms (${(cpuPerMessage + providerCpuPerMessage + clientCpuPerMessage).toFixed(2)} ms on 2 cores)`,
+      budget: 'info',
+      verdict: '–',
+    });
     rows.push({ metric: `added latency p50 at ${pace} msg/s`, value: `${(p50 - d50).toFixed(1)} ms (${p50.toFixed(1)} vs ${d50.toFixed(1)} direct)`, budget: 'info', verdict: '–' });
     rows.push({ metric: `added latency p99 at ${pace} msg/s`, value: `${(p99 - d99).toFixed(1)} ms (${p99.toFixed(1)} vs ${d99.toFixed(1)} direct)`, budget: '< 50 ms', verdict: p99 - d99 < 50 ? 'PASS' : '**FAIL**' });
+    rows.push({ metric: `gateway event-loop delay p99 / max at ${pace} msg/s`, value: `${pacedLoop.p99} / ${pacedLoop.max} ms`, budget: 'info', verdict: '–' });
     rows.push({ metric: 'latency p50 / p99 at saturation (closed loop)', value: `${saturated50.toFixed(0)} / ${saturated99.toFixed(0)} ms`, budget: 'info', verdict: '–' });
     rows.push({
       metric: `RSS after ${MESSAGES.toLocaleString('en')} messages`,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Agent } from '../agent/runtime.js';
 import { clientAddress, HttpError, sendError, sendJson } from '../channels/http.js';
 import { OpenAIHttpAdapter } from '../channels/openai-http.js';
@@ -59,6 +60,8 @@ export const DRAIN_MS = 8_000;
  */
 export class Gateway {
   readonly startedAt = new Date();
+  /** How late the event loop runs its callbacks: a stall here is added latency for every message. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private stopping: Promise<void> | undefined;
   private readonly warned = new Set<string>();
 
@@ -162,6 +165,7 @@ export class Gateway {
       const address = gateway.address;
       pidFile.listening({ url: gateway.url, host: address.host, port: address.port });
       logger.info({ url: gateway.url, host: address.host, port: address.port, resumed: opened.pending.length }, 'gateway listening');
+      gateway.loopDelay.enable();
       router.resume(opened.pending);
       return gateway;
     } catch (error) {
@@ -183,6 +187,15 @@ export class Gateway {
     return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   }
 
+  /** Event-loop delay since the previous status request (or the start), in ms. */
+  private eventLoopDelay() {
+    const histogram = this.loopDelay;
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    const numbers = histogram.count > 0 ? { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) } : { p50: 0, p99: 0, max: 0 };
+    histogram.reset();
+    return numbers;
+  }
+
   status() {
     const stats = this.router.stats();
     const channels: Record<string, { ok: boolean; detail: string }> = {};
@@ -196,7 +209,8 @@ export class Gateway {
       sessions: { open: this.pool.openCount, active: stats.lanes },
       queue: { running: stats.running, waiting: stats.waitingForSlot + stats.queued, unfinished: stats.pending, maxConcurrent: this.limit.max },
       clients: this.ws.clientCount,
-      memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      memory: memoryNumbers(),
+      eventLoopDelayMs: this.eventLoopDelay(),
       channels,
     };
   }
@@ -209,6 +223,7 @@ export class Gateway {
     this.stopping ??= (async () => {
       const drainMs = options.drainMs ?? DRAIN_MS;
       this.logger.info({ drainMs }, 'gateway stopping');
+      this.loopDelay.disable();
       this.server.close();
       await this.router.drain(Date.now() + drainMs);
       for (const adapter of this.adapters.values()) await adapter.stop().catch(() => undefined);
@@ -430,4 +445,9 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+function memoryNumbers() {
+  const usage = process.memoryUsage();
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external, arrayBuffersBytes: usage.arrayBuffers };
 }

@@ -21,7 +21,7 @@ export const silentLogger: GatewayLogger = {
 /** JSON lines on stdout (the log file, under `serve start`), with ISO times; `flush` before exit. */
 export async function jsonLogger(level = process.env.OPENCLAW_LOG_LEVEL ?? 'info'): Promise<{ logger: GatewayLogger; flush: () => void }> {
   const { default: pino } = await import('pino');
-  const destination = pino.destination({ dest: 1, sync: false });
+  const destination = pino.destination({ dest: 1, sync: true });
   const logger = pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   return {
     logger,

@@ -62,6 +62,8 @@ describe('serve start | status | stop | logs', () => {
     const json = JSON.parse((await cli(['serve', 'status', '--json'])).stdout);
     expect(json).toMatchObject({ running: true, pid: Number(pid), url, sessions: { open: 1 }, queue: { running: 0, unfinished: 0, maxConcurrent: 4 } });
     expect(json.channels.webchat.ok).toBe(true);
+    expect(json.memory.heapTotalBytes).toBeGreaterThan(json.memory.heapUsedBytes);
+    expect(json.eventLoopDelayMs.max).toBeGreaterThanOrEqual(json.eventLoopDelayMs.p50);
 
     const logs = await cli(['serve', 'logs', '--json']);
     const lines = logs.stdout.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
