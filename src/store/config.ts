@@ -184,6 +184,30 @@ export function parseValue(raw: string): unknown {
   return raw;
 }
 
+/**
+ * A value from the command line for `key`: as `parseValue`, and for a list key a bare value or a
+ * comma-separated one is a list (`allowFrom 42` and `allowFrom 42,43` mean `[42]` and `[42,43]`).
+ */
+export function parseValueFor(key: string, raw: string): unknown {
+  const parsed = parseValue(raw);
+  if (Array.isArray(parsed) || schemaNodeAt(configSchema, resolveKey(key))?.type !== 'array') return parsed;
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map(parseValue);
+}
+
+function schemaNodeAt(schema: SchemaNode, path: string[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = schema;
+  for (const segment of path) {
+    if (!node) return undefined;
+    const child: SchemaNode | undefined = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
+    node = child ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+  }
+  return node;
+}
+
 /** The value at a path; steps into lists too, since schema issues name list items by index. */
 export function getPath(object: unknown, path: string[]): unknown {
   let current: unknown = object;

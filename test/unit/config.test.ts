@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenclawError } from '../../src/errors.js';
-import { ConfigWriter, loadConfig, loadProjectSettings, parseValue, resolveKey } from '../../src/store/config.js';
+import { ConfigWriter, loadConfig, loadProjectSettings, parseValue, parseValueFor, resolveKey } from '../../src/store/config.js';
 import { storePaths, type StorePaths } from '../../src/store/paths.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -173,6 +173,22 @@ describe('resolveKey', () => {
     for (const key of ['constructor', 'toString', 'retry.hasOwnProperty', 'providers.__proto__.type', 'providers.constructor.type']) {
       expect(caught(() => resolveKey(key)).exitCode).toBe(2);
     }
+  });
+});
+
+describe('parseValueFor', () => {
+  it('makes a bare or comma-separated value a list for a list key', () => {
+    expect(parseValueFor('channels.telegram.allowFrom', '42')).toEqual([42]);
+    expect(parseValueFor('channels.telegram.allowFrom', '42, 43')).toEqual([42, 43]);
+    expect(parseValueFor('channels.telegram.groups', '-100123,*')).toEqual([-100123, '*']);
+    expect(parseValueFor('channels.slack.allowFrom', 'U0ANA')).toEqual(['U0ANA']);
+    expect(parseValueFor('channels.slack.allowFrom', '["U0ANA","U0BOB"]')).toEqual(['U0ANA', 'U0BOB']);
+  });
+
+  it('leaves other keys as parseValue reads them', () => {
+    expect(parseValueFor('model', 'gpt-4o,mini')).toBe('gpt-4o,mini');
+    expect(parseValueFor('channels.telegram.pollIntervalMs', '50')).toBe(50);
+    expect(parseValueFor('providers.local.baseUrl', 'http://127.0.0.1:1/v1')).toBe('http://127.0.0.1:1/v1');
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { ExitCode, OpenclawError } from '../../errors.js';
-import { ConfigWriter, configKeys, getPath, loadConfig, parseValue, resolveKey } from '../../store/config.js';
+import { ConfigWriter, configKeys, getPath, loadConfig, parseValueFor, resolveKey } from '../../store/config.js';
 import { REDACTED } from '../../policy/redaction.js';
 import { SECRET_CONFIG_KEYS } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
@@ -29,7 +29,7 @@ export async function set(key: string, value: string): Promise<void> {
     });
   }
   const writer = await ConfigWriter.open(storePaths());
-  await writer.set(key, deliberate ? value : parseValue(value));
+  await writer.set(key, deliberate ? value : parseValueFor(key, value));
   if (SECRET_CONFIG_KEYS[key]) process.stderr.write(`${key} is stored in ${writer.path} (mode 0600); ${SECRET_CONFIG_KEYS[key]} would keep it out of the file\n`);
 }
 
