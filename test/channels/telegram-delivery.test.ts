@@ -30,8 +30,9 @@ afterEach(async () => {
 });
 
 /** A Bot API server that refuses every HTML message, as Telegram does with entities it cannot parse. */
-async function strictBotApi(): Promise<{ server: Server; url: string; sent: Array<Record<string, any>>; queue: unknown[] }> {
+async function strictBotApi(): Promise<{ server: Server; url: string; sent: Array<Record<string, any>>; queue: unknown[]; actions: Array<Record<string, any>> }> {
   const sent: Array<Record<string, any>> = [];
+  const actions: Array<Record<string, any>> = [];
   const queue: unknown[] = [];
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -42,6 +43,7 @@ async function strictBotApi(): Promise<{ server: Server; url: string; sent: Arra
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(payload));
     };
+    if (method === 'sendChatAction') actions.push({ ...body, afterReplies: sent.length });
     if (method === 'getMe') return answer(200, { ok: true, result: { id: 99, is_bot: true, first_name: 'Bot', username: 'strict_bot' } });
     if (method === 'getUpdates') return answer(200, { ok: true, result: queue.splice(0) });
     if (method === 'sendMessage' && body.parse_mode === 'HTML') return answer(400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: unsupported start tag" });
@@ -52,7 +54,7 @@ async function strictBotApi(): Promise<{ server: Server; url: string; sent: Arra
     answer(200, { ok: true, result: true });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent, queue };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent, queue, actions };
 }
 
 describe('Telegram formatting', () => {
@@ -61,11 +63,13 @@ describe('Telegram formatting', () => {
     try {
       const capture = capturingLogger();
       gateway = await startChannelGateway(home.path, fake, { channels: { telegram: { token: TELEGRAM_TOKEN, apiRoot: api.url, allowFrom: [5], pollIntervalMs: 20 } } }, capture.logger);
-      fake.script({ text: 'A **bold** claim' });
+      fake.script({ text: 'A **bold** claim', delayMs: 300 });
       api.queue.push({ update_id: 1, message: { message_id: 10, date: 1, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'Ana' }, text: 'hi' } });
       const [reply] = await waitFor(() => api.sent.length > 0 && api.sent);
       expect(reply).toMatchObject({ chat_id: '5', text: 'A **bold** claim', reply_parameters: { message_id: 10 } });
       expect(reply.parse_mode).toBeUndefined();
+      // "typing..." was shown in that chat while the agent worked, before the reply.
+      expect(api.actions[0]).toMatchObject({ chat_id: '5', action: 'typing', afterReplies: 0 });
       expect(capture.lines.some((line) => line.message.includes('refused the formatted reply'))).toBe(true);
     } finally {
       api.server.close();
