@@ -195,6 +195,15 @@ describe('bad input', () => {
     expect(await next()).toMatchObject({ id: 'b', ok: false, error: { code: 'invalid_params' } });
     ws!.send(JSON.stringify({ type: 'req', id: 'c', method: 'chat.send', params: { key: 'has spaces: x', text: 'hi' } }));
     expect(await next()).toMatchObject({ id: 'c', ok: false, error: { code: 'invalid_params' } });
+    // Each refused by the schema, whether or not the common-case check looks at it first.
+    for (const frame of [{ type: 'req', id: 'e', method: 'health', params: [] }, { type: 'req', id: 'f', method: 'health', params: null }, { type: 'req', id: 'g', method: '' }, { type: 'res', id: 'h', method: 'health' }, { type: 'req', id: true, method: 'health' }]) {
+      ws!.send(JSON.stringify(frame));
+      expect(await next()).toMatchObject({ ok: false, error: { code: 'bad_frame' } });
+    }
+    for (const params of [{ text: '' }, { text: 'hi', extra: 1 }, { text: 'hi', messageId: '' }, { text: 'hi', key: 'k'.repeat(257) }]) {
+      ws!.send(JSON.stringify({ type: 'req', id: 'p', method: 'chat.send', params }));
+      expect(await next()).toMatchObject({ id: 'p', ok: false, error: { code: 'invalid_params' } });
+    }
     ws!.send(JSON.stringify({ type: 'req', id: 'd', method: 'health' }));
     expect(await next()).toMatchObject({ id: 'd', ok: true });
     ws!.close();
