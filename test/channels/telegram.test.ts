@@ -199,8 +199,12 @@ describe('Telegram groups', () => {
     await telegram.write(BOB, 'what is 2+2?', { group: GROUP, mention: true });
     const [reply] = await sentTo(GROUP, 1);
     expect(reply.text).toBe('reply to what is 2+2?');
+    // A mention written out, without Telegram's entity, is a mention too.
+    await telegram.write(BOB, 'and 3+3?', { group: GROUP, mention: 'text' });
+    const [, second] = await sentTo(GROUP, 2);
+    expect(second.text).toBe('reply to and 3+3?');
     expect(sessionsByKey(home.path).has(`telegram:group:${GROUP}`)).toBe(true);
-    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('with no group list, answers an approved sender in any group, and no stranger there', async () => {

@@ -205,6 +205,9 @@ export class TelegramAdapter implements ChannelAdapter {
       return name !== undefined && (written === `@${name}` || written.endsWith(`@${name}`));
     });
     const mention = name ? new RegExp(`(^|\\s)@${name}\\b`, 'gi') : undefined;
+    // Telegram marks a mention with an entity; a Bot API server that sends none (an emulator, a
+    // bridge) still has the @name in the text, and that is as much a mention.
+    const writtenMention = mention !== undefined && new RegExp(mention.source, 'i').test(text);
     const cleaned = mention && !text.startsWith('/') ? text.replace(mention, '$1').trim() : text;
     return {
       channel: this.id,
@@ -213,7 +216,7 @@ export class TelegramAdapter implements ChannelAdapter {
       chat: { id: String(message.chat.id), type: dm ? 'dm' : 'group' },
       sender: { id: String(from.id), ...(from.username || from.first_name ? { name: from.username ?? from.first_name } : {}) },
       text: cleaned || text,
-      mentionsBot: mentioned,
+      mentionsBot: mentioned || writtenMention,
       ...(message.reply_to_message ? { replyTo: String(message.reply_to_message.message_id) } : {}),
       timestamp: new Date(message.date * 1000).toISOString(),
     };
