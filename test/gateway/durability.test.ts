@@ -94,14 +94,18 @@ describe('durability', () => {
 
   it('drains on SIGTERM: the running turn finishes, new work is refused, exit 0 within 10 s', async () => {
     const gateway = await serve();
-    fake.script({ text: 'finishing during the drain', chunks: 8, chunkDelayMs: 100 });
+    fake.script({ text: 'finishing during the drain', chunks: 25, chunkDelayMs: 100 });
     const client = await connect(gateway.url);
     const sent = await send(client, { key: 'cy', text: 'start' });
     await waitFor(() => sent.events.some((event) => event.type === 'text_delta'));
     const stopping = Date.now();
     gateway.child.kill('SIGTERM');
-    await waitFor(async () => (await fetch(`${gateway.url}/healthz`).catch(() => undefined)) === undefined);
-    await expect(client.request('chat.send', { key: 'cy', text: 'too late' })).rejects.toMatchObject({ code: 'shutting_down' });
+    // Not ready once it stops taking work (a keep-alive connection may still reach it meanwhile).
+    await waitFor(async () => {
+      const ready = await fetch(`${gateway.url}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } }).catch(() => undefined);
+      return ready === undefined || (ready.status === 503 && (await ready.json()).checks.accepting === false);
+    });
+    await expect(client.request('chat.send', { key: 'cy', text: 'too late' }), gateway.output()).rejects.toMatchObject({ code: 'shutting_down' });
     expect(await sent.done).toMatchObject({ status: 'ok', text: 'finishing during the drain' });
     expect((await gateway.exited).code).toBe(0);
     expect(Date.now() - stopping).toBeLessThan(10_000);
