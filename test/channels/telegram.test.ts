@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PairingStore } from '../../src/channels/pairing.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
@@ -167,6 +169,30 @@ describe('Telegram direct messages', () => {
     expect(reply.text).toContain('<code>shell</code> <code>rm -rf ~/notes</code>: denied by rule exec');
     const toolResult = (fake.requests[1].body.messages as Array<{ role: string; content: string }>).find((message) => message.role === 'tool')!;
     expect(toolResult.content).toContain('denied by rule exec');
+  });
+
+  it('writes files only in the gateway workspace, and no long-term memory, under the messaging profile', async () => {
+    await open({ allowFrom: [ANA.id] });
+    const outside = join(home.path, 'outside.txt');
+    fake.script(
+      {
+        toolCalls: [
+          { name: 'write', args: { path: 'notes.txt', content: 'kept' } },
+          { name: 'write', args: { path: outside, content: 'escaped' } },
+          { name: 'memory_write', args: { text: 'Ana likes tea' } },
+        ],
+      },
+      { text: 'Done what I could.' },
+    );
+    await telegram.write(ANA, 'save some things');
+    const [reply] = await sentTo(ANA.id, 1);
+    expect(readFileSync(join(home.path, 'workspace', 'notes.txt'), 'utf8')).toBe('kept');
+    expect(existsSync(outside)).toBe(false);
+    expect(reply.text).toContain('Done what I could.');
+    expect(reply.text).toContain('Not allowed in this chat');
+    expect(reply.text).toContain('<code>write</code>');
+    expect(reply.text).toContain('<code>memory_write</code>');
+    expect(reply.text).not.toContain('notes.txt');
   });
 
   it('runs /new, /status and /help without the agent', async () => {
