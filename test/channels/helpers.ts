@@ -1,9 +1,8 @@
-import { Gateway } from '../../src/gateway/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import type { GatewayLogger } from '../../src/gateway/logger.js';
 import type { Config } from '../../src/store/config-schema.js';
-import { storePaths } from '../../src/store/paths.js';
 import type { FakeProvider } from '../fixtures/fake-provider.js';
-import { API_KEY, TOKEN } from '../gateway/helpers.js';
+import { startGateway } from '../gateway/helpers.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -23,14 +22,5 @@ export function capturingLogger(): { logger: GatewayLogger; lines: LogLine[] } {
 
 /** A gateway in this process with chat channels from `config`, retrying lost channels quickly. */
 export function startChannelGateway(home: string, fake: FakeProvider, config: Config, logger?: GatewayLogger): Promise<Gateway> {
-  return Gateway.start({
-    paths: storePaths(home),
-    config: { retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 }, ...config },
-    host: '127.0.0.1',
-    port: 0,
-    version: 'test',
-    env: { OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: API_KEY, OPENCLAW_GATEWAY_TOKEN: TOKEN },
-    channelRetry: { baseMs: 50, maxMs: 200 },
-    ...(logger ? { logger } : {}),
-  });
+  return startGateway(home, fake, config, { channelRetry: { baseMs: 50, maxMs: 200 }, ...(logger ? { logger } : {}) });
 }

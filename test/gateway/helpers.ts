@@ -36,7 +36,7 @@ export function startGateway(
   home: string,
   fake: FakeProvider,
   config: Config = {},
-  options: { connectTimeoutMs?: number; authLimit?: { max: number; windowMs: number; blockMs: number } } = {},
+  options: Pick<Parameters<typeof Gateway.start>[0], 'connectTimeoutMs' | 'authLimit' | 'channelRetry' | 'logger'> = {},
 ): Promise<Gateway> {
   return Gateway.start({
     paths: storePaths(home),
