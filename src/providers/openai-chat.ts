@@ -110,30 +110,41 @@ function stopReason(finish: string, hasCalls: boolean): StopReason {
   return 'stop';
 }
 
+/**
+ * Each history message as Chat Completions wants it, converted once: a message in the history
+ * never changes, and a long session would otherwise rebuild every earlier message per request.
+ */
+const converted = new WeakMap<Message, ChatCompletionMessageParam>();
+
 export function toChatMessages(system: string, messages: Message[]): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [{ role: 'system', content: system }];
   for (const message of messages) {
-    if (message.role === 'user') {
-      out.push({ role: 'user', content: message.text });
-    } else if (message.role === 'tool') {
-      out.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
-    } else {
-      const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
-      const calls = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call');
-      out.push({
-        role: 'assistant',
-        content: text || null,
-        ...(calls.length > 0
-          ? {
-              tool_calls: calls.map((call) => ({
-                id: call.id,
-                type: 'function' as const,
-                function: { name: call.name, arguments: call.argsText || '{}' },
-              })),
-            }
-          : {}),
-      });
+    let param = converted.get(message);
+    if (!param) {
+      param = toChatMessage(message);
+      converted.set(message, param);
     }
+    out.push(param);
   }
   return out;
+}
+
+function toChatMessage(message: Message): ChatCompletionMessageParam {
+  if (message.role === 'user') return { role: 'user', content: message.text };
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+  const calls = message.parts.filter((part): part is ToolCallPart => part.type === 'tool_call');
+  return {
+    role: 'assistant',
+    content: text || null,
+    ...(calls.length > 0
+      ? {
+          tool_calls: calls.map((call) => ({
+            id: call.id,
+            type: 'function' as const,
+            function: { name: call.name, arguments: call.argsText || '{}' },
+          })),
+        }
+      : {}),
+  };
 }
