@@ -241,7 +241,7 @@ complete -c openclaw -n '__openclaw_in "memory search"' -l limit -x -d 'at most 
 complete -c openclaw -n '__openclaw_in "memory list"' -l json -d 'JSON output'
 complete -c openclaw -n '__openclaw_arg "memory help" 0' -a 'add search list rm reindex'
 complete -c openclaw -n '__openclaw_at "config"' -a get -d 'print the value of a key'
-complete -c openclaw -n '__openclaw_at "config"' -a set -d 'set a key (values that parse as JSON are stored as JSON)'
+complete -c openclaw -n '__openclaw_at "config"' -a set -d 'set a key (values that parse as JSON are stored as JSON; for a list key, 42 or 42,43 is a list)'
 complete -c openclaw -n '__openclaw_at "config"' -a unset -d 'remove a key'
 complete -c openclaw -n '__openclaw_at "config"' -a list -d 'print the settings, with warnings for unknown or invalid keys'
 complete -c openclaw -n '__openclaw_at "config"' -a path -d 'print the path of the config file'

@@ -12,6 +12,17 @@ export type AccessDecision =
   /** Group chatter not addressed to the bot: not for it at all. */
   | { kind: 'ignore'; why: string };
 
+/** A channel's access settings with their defaults filled in: what the bot does, and what `openclaw channels list` shows. */
+export function accessSettings(settings: ChannelAccessSettings) {
+  return {
+    dmPolicy: settings.dmPolicy ?? ('pairing' as const),
+    allowFrom: (settings.allowFrom ?? []).map(String),
+    groups: (settings.groups ?? []).map(String),
+    requireMention: settings.requireMention !== false,
+    toolProfile: settings.toolProfile ?? ('messaging' as const),
+  };
+}
+
 /**
  * Who a channel bot answers, per channel: direct messages from the allowlist (`allowFrom` plus
  * approved pairings), or from anyone under `dmPolicy: open`; in groups, only messages that mention
@@ -21,23 +32,24 @@ export type AccessDecision =
 export class AccessControl {
   private readonly allowFrom: Set<string>;
   private readonly groups: Set<string>;
+  readonly dmPolicy: 'pairing' | 'allowlist' | 'open';
+  private readonly requireMention: boolean;
 
   constructor(
     private readonly channel: string,
-    private readonly settings: ChannelAccessSettings,
+    settings: ChannelAccessSettings,
     private readonly pairing: PairingStore,
   ) {
-    this.allowFrom = new Set((settings.allowFrom ?? []).map(String));
-    this.groups = new Set((settings.groups ?? []).map(String));
-  }
-
-  get dmPolicy(): 'pairing' | 'allowlist' | 'open' {
-    return this.settings.dmPolicy ?? 'pairing';
+    const resolved = accessSettings(settings);
+    this.allowFrom = new Set(resolved.allowFrom);
+    this.groups = new Set(resolved.groups);
+    this.dmPolicy = resolved.dmPolicy;
+    this.requireMention = resolved.requireMention;
   }
 
   async decide(envelope: InboundEnvelope, repliesToBot: boolean): Promise<AccessDecision> {
     if (envelope.chat.type === 'group') {
-      const addressed = envelope.mentionsBot || repliesToBot || this.settings.requireMention === false;
+      const addressed = envelope.mentionsBot || repliesToBot || !this.requireMention;
       if (!addressed) return { kind: 'ignore', why: 'a group message that neither mentions the bot nor replies to it' };
       if (this.groups.size === 0) {
         // No group list: a group is as good as the person writing there, so the people you paired

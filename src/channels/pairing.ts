@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, OpenclawError } from '../errors.js';
-import { randomHex } from '../store/ids.js';
+import { writeJsonFile } from '../store/atomic.js';
 import { withFileLock } from '../store/lock.js';
 import { ensureDir } from '../store/paths.js';
 
@@ -160,9 +160,7 @@ export class PairingStore {
       this.cache = undefined;
       const data = structuredClone(this.read());
       const result = change(data);
-      const temporary = `${this.path}.${randomHex(4)}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-      renameSync(temporary, this.path);
+      writeJsonFile(this.path, data);
       this.cache = undefined;
       return result;
     });

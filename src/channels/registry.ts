@@ -1,4 +1,4 @@
-import type { Config } from '../store/config-schema.js';
+import { SECRET_CONFIG_KEYS, type Config } from '../store/config-schema.js';
 import type { RetryTiming } from './supervisor.js';
 import type { ChannelAdapter } from './types.js';
 
@@ -27,19 +27,18 @@ export interface ConfiguredChannel {
   problem?: string;
 }
 
-const CREDENTIALS: Record<ChatChannelId, Array<{ key: string; env: string; field: string }>> = {
-  telegram: [{ key: 'channels.telegram.token', env: 'TELEGRAM_BOT_TOKEN', field: 'token' }],
-  slack: [
-    { key: 'channels.slack.botToken', env: 'SLACK_BOT_TOKEN', field: 'botToken' },
-    { key: 'channels.slack.appToken', env: 'SLACK_APP_TOKEN', field: 'appToken' },
-  ],
-};
+/** A channel's credentials: the secret config keys under `channels.<id>.` that an environment variable can also hold. */
+function credentialKeys(id: ChatChannelId): Array<{ key: string; env: string; field: string }> {
+  return Object.entries(SECRET_CONFIG_KEYS)
+    .filter(([key, env]) => env !== '' && key.startsWith(`channels.${id}.`))
+    .map(([key, env]) => ({ key, env, field: key.slice(`channels.${id}.`.length) }));
+}
 
 /** Every chat channel openclaw has, configured or not. A token in the config wins over the environment. */
 export function configuredChannels(config: Config, env: NodeJS.ProcessEnv): ConfiguredChannel[] {
   return CHAT_CHANNELS.map((id) => {
     const settings = (config.channels?.[id] ?? {}) as Record<string, unknown>;
-    const credentials: ChannelCredential[] = CREDENTIALS[id].map(({ key, env: name, field }) => {
+    const credentials: ChannelCredential[] = credentialKeys(id).map(({ key, env: name, field }) => {
       const fromConfig = typeof settings[field] === 'string' ? (settings[field] as string) : undefined;
       const fromEnv = env[name]?.trim() || undefined;
       const value = fromConfig ?? fromEnv;

@@ -250,7 +250,7 @@ freely: the search index follows them.`,
     .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.get }))));
   config
     .command('set')
-    .description('set a key (values that parse as JSON are stored as JSON)')
+    .description('set a key (values that parse as JSON are stored as JSON; for a list key, 42 or 42,43 is a list)')
     .argument('<key>')
     .argument('<value>')
     .action(lazy(() => import('./commands/config.js').then((m) => ({ default: m.set }))));

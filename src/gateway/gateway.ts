@@ -12,6 +12,7 @@ import { normalizeSessionKey, type ChannelAdapter, type ChannelContext } from '.
 import { WebChatAdapter } from '../channels/webchat/adapter.js';
 import { ExitCode, OpenclawError, errorMessage } from '../errors.js';
 import { gatewayProfile, type ToolProfile } from '../policy/profiles.js';
+import { inputTokens } from '../agent/tokens.js';
 import { resolveConnection, type ProviderConnection } from '../providers/connection.js';
 import { messageText, toolCalls, type Message } from '../providers/types.js';
 import type { Config } from '../store/config-schema.js';
@@ -344,13 +345,12 @@ export class Gateway {
       meta = id ? (await this.store.list()).find((item) => item.id === id) : undefined;
     }
     if (!meta) return undefined;
-    const tokens = meta.tokens.input + meta.tokens.output + meta.tokens.cacheRead + meta.tokens.cacheWrite;
-    return { id: meta.id, title: meta.title, model: meta.model, messages: meta.messages, tokens, cost: meta.cost, created: meta.created, updated: meta.updated };
+    return { id: meta.id, title: meta.title, model: meta.model, messages: meta.messages, tokens: inputTokens(meta.tokens) + meta.tokens.output, cost: meta.cost, created: meta.created, updated: meta.updated };
   }
 
   /** The tool policy of a session: its channel's profile, else the gateway's approval mode. */
   private toolProfile(key: string): ToolProfile {
-    return this.adapters.get(key.split(':')[0])?.toolProfile ?? gatewayProfile(this.options.config.gateway?.approval ?? 'auto-edit');
+    return this.adapters.get(key.split(':')[0])?.toolProfile ?? gatewayProfile(this.options.config);
   }
 
   private async openSession(key: string, id: string | undefined): Promise<{ session: OpenSession; agent: Agent }> {

@@ -1,4 +1,5 @@
 import { fstatSync } from 'node:fs';
+
 /**
  * What the gateway logs through: the part of pino's logger it uses, so tests can pass a silent
  * one and only `openclaw serve` loads pino.

@@ -121,3 +121,16 @@ export function processAlive(pid: number): boolean {
     return true;
   }
 }
+
+/** The running gateway's `/status`, or why it could not be had (`serve status`, `channels status`). */
+export async function fetchStatus(record: GatewayRecord, token: string | undefined): Promise<{ status?: any; error?: string }> {
+  if (!record.url) return { error: 'still starting' };
+  if (!token) return { error: 'no token to ask it with (set OPENCLAW_GATEWAY_TOKEN)' };
+  try {
+    const response = await fetch(`${record.url}/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3_000) });
+    if (!response.ok) return { error: `HTTP ${response.status}` };
+    return { status: await response.json() };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}

@@ -133,7 +133,7 @@ export class WsEndpoint implements WsMethods {
       } catch {
         throw new OpenclawError('bad_frame', 'the frame is not valid JSON');
       }
-      const issues = plainRequest(parsed) ? [] : validate(frameSchema, parsed);
+      const issues = validate(frameSchema, parsed);
       if (issues.length > 0) throw new OpenclawError('bad_frame', `not a request frame: ${issues[0].path.join('.') || 'frame'} ${issues[0].message}; send {"type":"req","id":…,"method":…,"params":{…}}`);
       frame = parsed as RequestFrame;
     } catch (error) {
@@ -236,24 +236,6 @@ class Connection implements WsClient {
       socket.uncork();
     });
   }
-}
-
-/**
- * The frames nearly every client sends, recognised without the schema validator (which costs
- * more per frame than the rest of the routing). Whatever this does not recognise goes through
- * `frameSchema`, which decides and words the error; this accepts nothing the schema refuses.
- */
-function plainRequest(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { type, id, method, params } = value as Record<string, unknown>;
-  return (
-    type === 'req' &&
-    (typeof id === 'string' || typeof id === 'number') &&
-    typeof method === 'string' &&
-    method.length >= 1 &&
-    method.length <= 100 &&
-    (params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params)))
-  );
 }
 
 function errorBody(error: unknown): { code: string; message: string; hint?: string } {

@@ -1,9 +1,9 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { writeJsonFile } from '../store/atomic.js';
 import { withFileLock } from '../store/lock.js';
 import { ensureDir } from '../store/paths.js';
 import { parseRule } from './rules.js';
-import { randomHex } from '../store/ids.js';
 
 /**
  * An "always" approval: the exact rule a person granted, where and when, and when it last
@@ -78,10 +78,7 @@ export class ApprovalStore {
     return withFileLock(this.path, () => {
       const approvals = this.list();
       const result = change(approvals);
-      const data: ApprovalsFile = { version: 1, approvals };
-      const temporary = `${this.path}.${randomHex(4)}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-      renameSync(temporary, this.path);
+      writeJsonFile(this.path, { version: 1, approvals } satisfies ApprovalsFile);
       return result;
     });
   }

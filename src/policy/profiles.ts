@@ -1,4 +1,4 @@
-import type { ApprovalMode } from '../store/config-schema.js';
+import type { ApprovalMode, Config } from '../store/config-schema.js';
 
 /**
  * A named tool policy for sessions nobody supervises: an approval mode plus rules, as data, so a
@@ -22,10 +22,11 @@ export interface ToolProfile {
 export const MESSAGING_PROFILE: ToolProfile = { name: 'messaging', mode: 'auto-edit', allow: ['web_fetch'], deny: ['exec', 'memory_write'] };
 
 /** `gateway`: the same policy as the gateway's other sessions, `gateway.approval` and no extra rules. */
-export function gatewayProfile(mode: ApprovalMode): ToolProfile {
-  return { name: 'gateway', mode, allow: [], deny: [] };
+export function gatewayProfile(config: Config): ToolProfile {
+  return { name: 'gateway', mode: config.gateway?.approval ?? 'auto-edit', allow: [], deny: [] };
 }
 
-export function toolProfile(name: 'messaging' | 'gateway' | undefined, gatewayMode: ApprovalMode): ToolProfile {
-  return name === 'gateway' ? gatewayProfile(gatewayMode) : MESSAGING_PROFILE;
+/** A channel's profile by name (`channels.<id>.toolProfile`; `messaging` unless it says `gateway`). */
+export function toolProfile(name: 'messaging' | 'gateway' | undefined, config: Config): ToolProfile {
+  return name === 'gateway' ? gatewayProfile(config) : MESSAGING_PROFILE;
 }

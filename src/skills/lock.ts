@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenclawError } from '../errors.js';
+import { writeJsonFile } from '../store/atomic.js';
 import type { SourceKind } from './install/source.js';
 
 /** What `skill install` recorded about one skill: enough to tell where it came from and whether it changed since. */
@@ -57,8 +58,6 @@ export function readSkillLock(skillsDir: string): SkillLock {
 /** Written whole to a temp file, then renamed over: a reader never sees half a lock file. */
 export function writeSkillLock(skillsDir: string, lock: SkillLock): void {
   const path = lockPath(skillsDir);
-  const temp = `${path}.${process.pid}.tmp`;
   const sorted = Object.fromEntries(Object.entries(lock.skills).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileSync(temp, `${JSON.stringify({ version: 1, skills: sorted }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temp, path);
+  writeJsonFile(path, { version: 1, skills: sorted });
 }

@@ -75,7 +75,8 @@ const channelAccess = {
 /**
  * The keys that hold a secret on purpose: chat channel credentials, which `openclaw config set`
  * accepts (config.json is 0600), each with the variable that keeps it out of the file instead.
- * `config list` hides their values; `security audit` reports them as a low finding.
+ * `config list` hides their values; `security audit` reports them as a low finding. Those with a
+ * variable are the credentials a channel needs (src/channels/registry.ts reads them from here).
  */
 export const SECRET_CONFIG_KEYS: Record<string, string> = {
   'channels.telegram.token': 'TELEGRAM_BOT_TOKEN',

@@ -77,7 +77,7 @@ describe('openclaw pairing', () => {
   });
 });
 
-describe('a Telegram bot behind `openclaw serve`', () => {
+describe('a Telegram bot behind the gateway', () => {
   let fake: FakeProvider;
   let telegram: TelegramFixture;
   let serve: ServeProcess | undefined;
@@ -89,6 +89,7 @@ describe('a Telegram bot behind `openclaw serve`', () => {
     await fake.close();
   });
   beforeEach(async () => {
+    fake.reset();
     echo(fake);
     telegram = await TelegramFixture.start();
   });
@@ -130,64 +131,50 @@ describe('a Telegram bot behind `openclaw serve`', () => {
     expect(serveStatus.stdout).toMatch(/telegram ok \(connected as @TestNameBot/);
     expect(serve.output()).not.toContain(TELEGRAM_TOKEN);
   });
-});
 
-describe('a Telegram bot behind the `openclaw serve start` daemon', () => {
-  let fake: FakeProvider;
-  let telegram: TelegramFixture;
+  describe('as the `openclaw serve start` daemon', () => {
+    afterEach(async () => {
+      await daemonCli(['serve', 'stop']);
+    });
 
-  beforeAll(async () => {
-    fake = await FakeProvider.start();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(async () => {
-    echo(fake);
-    telegram = await TelegramFixture.start();
-  });
-  afterEach(async () => {
-    await daemonCli(['serve', 'stop']);
-    await telegram.stop();
-  });
+    // As a user would run it: the token from the environment, the gateway token from the store.
+    const daemonCli = (args: string[]) =>
+      runCli(args, { env: { OPENCLAW_HOME: home.path, OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: API_KEY, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN }, timeoutMs: 30_000 });
 
-  // As a user would run it: the token from the environment, the gateway token from the store.
-  const daemonCli = (args: string[]) =>
-    runCli(args, { env: { OPENCLAW_HOME: home.path, OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: API_KEY, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN }, timeoutMs: 30_000 });
+    it('starts with the daemon, pairs its owner with one command, and answers them in a group too', async () => {
+      expect((await daemonCli(['config', 'set', 'channels.telegram.apiRoot', telegram.apiRoot])).code).toBe(0);
+      expect((await daemonCli(['config', 'set', 'channels.telegram.pollIntervalMs', '50'])).code).toBe(0);
+      const started = await daemonCli(['serve', 'start', '--port', '0']);
+      expect(started.code).toBe(0);
 
-  it('starts with the daemon, pairs its owner with one command, and answers them in a group too', async () => {
-    expect((await daemonCli(['config', 'set', 'channels.telegram.apiRoot', telegram.apiRoot])).code).toBe(0);
-    expect((await daemonCli(['config', 'set', 'channels.telegram.pollIntervalMs', '50'])).code).toBe(0);
-    const started = await daemonCli(['serve', 'start', '--port', '0']);
-    expect(started.code).toBe(0);
+      const owner = { id: 3001, name: 'Owner' };
+      const stranger = { id: 3002, name: 'Stranger' };
+      await telegram.write(owner, 'hi bot');
+      await telegram.write(stranger, 'let me in');
+      const [ownerCode] = await waitFor(() => telegram.sent(owner.id).length > 0 && telegram.sent(owner.id), 15_000);
+      const [strangerCode] = await waitFor(() => telegram.sent(stranger.id).length > 0 && telegram.sent(stranger.id), 15_000);
+      expect(strangerCode.text).toContain('pairing code');
+      const code = /pairing approve telegram ([A-Z2-9]{8})/.exec(ownerCode.text)![1];
 
-    const owner = { id: 3001, name: 'Owner' };
-    const stranger = { id: 3002, name: 'Stranger' };
-    await telegram.write(owner, 'hi bot');
-    await telegram.write(stranger, 'let me in');
-    const [ownerCode] = await waitFor(() => telegram.sent(owner.id).length > 0 && telegram.sent(owner.id), 15_000);
-    const [strangerCode] = await waitFor(() => telegram.sent(stranger.id).length > 0 && telegram.sent(stranger.id), 15_000);
-    expect(strangerCode.text).toContain('pairing code');
-    const code = /pairing approve telegram ([A-Z2-9]{8})/.exec(ownerCode.text)![1];
+      const listed = await daemonCli(['pairing', 'list', '--json']);
+      expect(JSON.parse(listed.stdout).pending.map((request: { sender: { id: string } }) => request.sender.id).sort()).toEqual([String(owner.id), String(stranger.id)]);
+      expect((await daemonCli(['pairing', 'approve', 'telegram', code])).code).toBe(0);
 
-    const listed = await daemonCli(['pairing', 'list', '--json']);
-    expect(JSON.parse(listed.stdout).pending.map((request: { sender: { id: string } }) => request.sender.id).sort()).toEqual([String(owner.id), String(stranger.id)]);
-    expect((await daemonCli(['pairing', 'approve', 'telegram', code])).code).toBe(0);
+      await telegram.write(owner, 'now?');
+      await telegram.write(stranger, 'and me?');
+      const [, answer] = await waitFor(() => telegram.sent(owner.id).length > 1 && telegram.sent(owner.id), 15_000);
+      expect(answer.text).toBe('reply to now?');
+      await telegram.write(owner, 'in the group', { group: -3100, mention: true });
+      const [groupAnswer] = await waitFor(() => telegram.sent(-3100).length > 0 && telegram.sent(-3100), 15_000);
+      expect(groupAnswer.text).toBe('reply to in the group');
+      // The stranger got their code and nothing else; the agent saw only the owner's messages.
+      expect(telegram.sent(stranger.id)).toHaveLength(1);
+      expect(fake.requests).toHaveLength(2);
 
-    await telegram.write(owner, 'now?');
-    await telegram.write(stranger, 'and me?');
-    const [, answer] = await waitFor(() => telegram.sent(owner.id).length > 1 && telegram.sent(owner.id), 15_000);
-    expect(answer.text).toBe('reply to now?');
-    await telegram.write(owner, 'in the group', { group: -3100, mention: true });
-    const [groupAnswer] = await waitFor(() => telegram.sent(-3100).length > 0 && telegram.sent(-3100), 15_000);
-    expect(groupAnswer.text).toBe('reply to in the group');
-    // The stranger got their code and nothing else; the agent saw only the owner's messages.
-    expect(telegram.sent(stranger.id)).toHaveLength(1);
-    expect(fake.requests).toHaveLength(2);
-
-    const status = await daemonCli(['channels', 'status']);
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/telegram\s+ok/);
+      const status = await daemonCli(['channels', 'status']);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/telegram\s+ok/);
+    });
   });
 });
 

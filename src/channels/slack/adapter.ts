@@ -66,7 +66,7 @@ export class SlackAdapter implements ChannelAdapter {
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { settings } = options;
-    this.toolProfile = toolProfile(settings.toolProfile, options.config.gateway?.approval ?? 'auto-edit');
+    this.toolProfile = toolProfile(settings.toolProfile, options.config);
     this.log = redactingLog(new Redactor([options.botToken, options.appToken]), () => this.context?.log);
     this.supervisor = new ConnectionSupervisor(this.id, this.log, options.retry);
     this.apiUrl = (settings.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, '/');

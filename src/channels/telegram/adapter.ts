@@ -80,7 +80,7 @@ export class TelegramAdapter implements ChannelAdapter {
 
   constructor(private readonly options: TelegramAdapterOptions) {
     const { settings, token } = options;
-    this.toolProfile = toolProfile(settings.toolProfile, options.config.gateway?.approval ?? 'auto-edit');
+    this.toolProfile = toolProfile(settings.toolProfile, options.config);
     this.log = redactingLog(new Redactor([token]), () => this.context?.log);
     this.supervisor = new ConnectionSupervisor(this.id, this.log, options.retry);
     this.api = token ? new Api(token, { ...(settings.apiRoot ? { apiRoot: settings.apiRoot.replace(/\/+$/, '') } : {}), timeoutSeconds: LONG_POLL_SECONDS + 30 }) : undefined;

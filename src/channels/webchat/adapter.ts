@@ -78,7 +78,7 @@ export class WebChatAdapter implements ChannelAdapter {
     context.http.add('GET', '/webchat/marked.js', asset('text/javascript', () => this.marked()), { public: true });
 
     context.ws.add('chat.send', async (params, client, requestId) => {
-      if (!plainChatSend(params)) check('chat.send', chatSendSchema, params);
+      check('chat.send', chatSendSchema, params);
       const { text, messageId } = params as { text: string; messageId?: string };
       const key = parseKey(params.key as string | undefined);
       this.watch(key, client);
@@ -192,18 +192,6 @@ function parseKey(key: string | undefined): string {
   const full = normalizeSessionKey(key);
   if (!full) throw new OpenclawError('invalid_params', `"${key}" is not a session key`, { hint: 'Use <channel>:<dm|group>:<chat id>, e.g. webchat:dm:ana, or a bare name.' });
   return full;
-}
-
-/** `chat.send` as clients send it, recognised by hand; anything else goes to the schema (which accepts no less). */
-function plainChatSend(params: Record<string, unknown>): boolean {
-  for (const name in params) if (name !== 'key' && name !== 'text' && name !== 'messageId') return false;
-  const { key, text, messageId } = params;
-  return (
-    typeof text === 'string' &&
-    text.length >= 1 &&
-    (key === undefined || (typeof key === 'string' && key.length >= 1 && key.length <= 256)) &&
-    (messageId === undefined || (typeof messageId === 'string' && messageId.length >= 1 && messageId.length <= 200))
-  );
 }
 
 function check(method: string, schema: object, params: Record<string, unknown>): void {

@@ -1,13 +1,13 @@
+import { accessSettings } from '../../channels/access.js';
 import { PairingStore } from '../../channels/pairing.js';
 import { configuredChannels, type ConfiguredChannel } from '../../channels/registry.js';
 import type { ChannelHealth } from '../../channels/types.js';
 import { readToken } from '../../gateway/auth.js';
-import { gatewayPaths, readGatewayRecord } from '../../gateway/pidfile.js';
+import { fetchStatus, gatewayPaths, readGatewayRecord } from '../../gateway/pidfile.js';
 import { loadConfig } from '../../store/config.js';
-import type { ChannelAccessSettings, Config } from '../../store/config-schema.js';
+import type { Config } from '../../store/config-schema.js';
 import { storePaths } from '../../store/paths.js';
 import { paint, printJson, table, warn } from '../output.js';
-import { fetchStatus } from './serve.js';
 
 /** `openclaw channels list`: the chat channels as configured, whether or not a gateway runs. */
 export async function list(options: { json?: boolean }): Promise<void> {
@@ -67,19 +67,19 @@ export async function status(options: { json?: boolean }): Promise<void> {
 }
 
 function describe(channel: ConfiguredChannel, config: Config, pairing: PairingStore) {
-  const settings: ChannelAccessSettings = config.channels?.[channel.id] ?? {};
+  const { dmPolicy, allowFrom, groups, requireMention, toolProfile } = accessSettings(config.channels?.[channel.id] ?? {});
   return {
     id: channel.id,
     configured: channel.configured,
     enabled: channel.enabled,
     ...(channel.problem ? { problem: channel.problem } : {}),
     credentials: channel.credentials.map(({ key, env, source }) => ({ key, env, source })),
-    dmPolicy: settings.dmPolicy ?? 'pairing',
-    allowFrom: (settings.allowFrom ?? []).map(String),
+    dmPolicy,
+    allowFrom,
     paired: pairing.approved(channel.id).length,
     pendingPairings: pairing.pending(channel.id).length,
-    groups: (settings.groups ?? []).map(String),
-    requireMention: settings.requireMention !== false,
-    toolProfile: settings.toolProfile ?? 'messaging',
+    groups,
+    requireMention,
+    toolProfile,
   };
 }

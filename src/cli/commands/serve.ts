@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { ExitCode, OpenclawError, usageError } from '../../errors.js';
 import { readToken } from '../../gateway/auth.js';
-import { DEFAULT_PORT, gatewayPaths, processAlive, readGatewayRecord, type GatewayRecord } from '../../gateway/pidfile.js';
+import { DEFAULT_PORT, fetchStatus, gatewayPaths, processAlive, readGatewayRecord } from '../../gateway/pidfile.js';
 import { loadConfig } from '../../store/config.js';
 import type { Config } from '../../store/config-schema.js';
 import { ensureDir, storePaths, type StorePaths } from '../../store/paths.js';
@@ -255,18 +255,6 @@ function address(options: ServeOptions, config: Config): { host: string; port: n
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw usageError(`--port must be a port number (0-65535), not "${raw}"`);
   return { host, port };
-}
-
-export async function fetchStatus(record: GatewayRecord, token: string | undefined): Promise<{ status?: any; error?: string }> {
-  if (!record.url) return { error: 'still starting' };
-  if (!token) return { error: 'no token to ask it with (set OPENCLAW_GATEWAY_TOKEN)' };
-  try {
-    const response = await fetch(`${record.url}/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) return { error: `HTTP ${response.status}` };
-    return { status: await response.json() };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
 }
 
 /** One JSON log line as `time level message key=value ...`. */
