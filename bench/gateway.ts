@@ -16,10 +16,13 @@
  * stdout, progress to stderr.
  *
  * Options: --quick (2,000 messages over 50 sessions: a smoke test), --messages <n>, --sessions <n>.
+ * For diagnosis: BENCH_GATEWAY_NODE_ARGS (Node flags for the gateway, e.g. "--trace-gc" or
+ * "--inspect=127.0.0.1:9339") and BENCH_GATEWAY_STDOUT (a file for the gateway's stdout: its logs
+ * and the GC trace).
  * Erasable TypeScript only (Node runs this file by type stripping).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +96,7 @@ async function startGateway(home: string, providerUrl: string): Promise<{ child:
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(OPENAI_|ANTHROPIC_|OPENCLAW_)/.test(key)) env[key] = value;
   Object.assign(env, { OPENCLAW_HOME: home, OPENAI_BASE_URL: providerUrl, OPENAI_API_KEY: 'sk-bench', OPENCLAW_GATEWAY_TOKEN: TOKEN });
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', process.env.BENCH_GATEWAY_STDOUT ? openSync(process.env.BENCH_GATEWAY_STDOUT, 'w') : 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const deadline = Date.now() + 20_000;

@@ -6,6 +6,7 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
 import { streamCut } from './failure.js';
+import { httpFetch } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -33,6 +34,7 @@ export class AnthropicProvider implements Provider {
       baseURL: connection.baseUrl,
       maxRetries: 0,
       timeout: connection.timeoutMs,
+      fetch: httpFetch,
     });
   }
 

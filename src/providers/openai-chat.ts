@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { streamCut } from './failure.js';
+import { httpFetch } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -31,6 +32,7 @@ export class OpenAIChatProvider implements Provider {
       baseURL: connection.baseUrl,
       maxRetries: 0,
       timeout: connection.timeoutMs,
+      fetch: httpFetch,
     });
   }
 

@@ -5,6 +5,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { ProviderError, streamCut } from './failure.js';
+import { httpFetch } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -30,6 +31,7 @@ export class OpenAIResponsesProvider implements Provider {
       baseURL: connection.baseUrl,
       maxRetries: 0,
       timeout: connection.timeoutMs,
+      fetch: httpFetch,
     });
   }
 
