@@ -235,6 +235,25 @@ describe('conversion to wire formats', () => {
     const messages = toChatMessages('sys', history);
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'user']);
   });
+
+  it('OpenAI chat: the body serialized from cached message JSON is the request the SDK would have sent, turn after turn', async () => {
+    const conversation: Message[] = [...history];
+    for (const reply of ['first', 'second']) {
+      fake.reset();
+      fake.script({ text: reply });
+      const req = { ...request(conversation), maxOutputTokens: 64 };
+      const { message } = await collect(providers.chat(), req);
+      expect(fake.requests[0].body).toEqual({
+        model: 'test-model',
+        messages: toChatMessages('be brief', conversation),
+        stream: true,
+        stream_options: { include_usage: true },
+        tools: [{ type: 'function', function: { name: 'get_weather', description: 'weather', parameters: req.tools[0].parameters } }],
+        max_completion_tokens: 64,
+      });
+      conversation.push(message, { role: 'user', text: `after "${reply}": "quotes", \\ and\nnew lines` });
+    }
+  });
 });
 
 describe('retry', () => {
