@@ -6,7 +6,7 @@ import type {
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
 import { streamCut } from './failure.js';
-import { httpFetch } from './http-transport.js';
+import { callerSignal, httpFetch } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -54,7 +54,7 @@ export class AnthropicProvider implements Provider {
       }));
     }
 
-    const stream = await this.client.messages.create(params, { signal: request.signal });
+    const stream = await this.client.messages.create(params, { fetchOptions: callerSignal(request.signal) });
     const message = startMessage(this.id, request.model);
     const blocks = new Map<number, TextPart | ThinkingPart | ToolCallPart>();
     let stopped = false;

@@ -5,7 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { streamCut } from './failure.js';
-import { httpFetch } from './http-transport.js';
+import { callerSignal, httpFetch } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -54,7 +54,7 @@ export class OpenAIChatProvider implements Provider {
 
     const { messages: _, ...rest } = params;
     const body = `{"messages":${conversation.json},${JSON.stringify(rest).slice(1)}`;
-    const stream = await this.client.chat.completions.create(params, { signal: request.signal, ...jsonBody(body) });
+    const stream = await this.client.chat.completions.create(params, { ...jsonBody(body), fetchOptions: callerSignal(request.signal) });
     const message = startMessage(this.id, request.model);
     const calls = new Map<number, ToolCallPart>();
     let text = '';

@@ -5,7 +5,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { ProviderError, streamCut } from './failure.js';
-import { httpFetch } from './http-transport.js';
+import { callerSignal, httpFetch } from './http-transport.js';
 import { jsonBody } from './openai-chat.js';
 import type { ProviderConnection } from './connection.js';
 import {
@@ -55,7 +55,7 @@ export class OpenAIResponsesProvider implements Provider {
     }
     if (request.maxOutputTokens) params.max_output_tokens = request.maxOutputTokens;
 
-    const stream = await this.client.responses.create(params, { signal: request.signal, ...jsonBody(JSON.stringify(params)) });
+    const stream = await this.client.responses.create(params, { ...jsonBody(JSON.stringify(params)), fetchOptions: callerSignal(request.signal) });
     const message = startMessage(this.id, request.model);
     const calls = new Map<string, ToolCallPart>();
     let text = '';

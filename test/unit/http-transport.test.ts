@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classifyFailure } from '../../src/providers/failure.js';
-import { httpFetch } from '../../src/providers/http-transport.js';
+import { AnthropicProvider } from '../../src/providers/anthropic.js';
+import type { ProviderConnection } from '../../src/providers/connection.js';
+import { callerSignal, httpFetch } from '../../src/providers/http-transport.js';
 import { OpenAIChatProvider } from '../../src/providers/openai-chat.js';
+import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 
 /** A loopback server whose handler each test sets; it counts the connections it accepted. */
 let server: Server;
@@ -214,5 +217,67 @@ describe('httpFetch', () => {
     expect(cut.retryable).toBe(true);
     expect(['connection', 'stream_cut']).toContain(cut.kind);
     expect(builtin).not.toHaveBeenCalled();
+  });
+
+  it('aborts on the caller signal given through fetchOptions, before the response and during its body', async () => {
+    handler = (request, _body, response) => {
+      if (request.url === '/late') {
+        response.writeHead(200);
+        response.write('start');
+      } // '/early': never answers
+    };
+    const closed: string[] = [];
+    server.once('request', (request: IncomingMessage) => request.socket.once('close', () => closed.push(request.url!)));
+    const early = new AbortController();
+    const pending = httpFetch(`${base}/early`, { ...callerSignal(early.signal) });
+    setTimeout(() => early.abort(), 20);
+    expect(await pending.catch((caught: unknown) => (caught as Error).name)).toBe('AbortError');
+    await vi.waitFor(() => expect(closed).toEqual(['/early']));
+
+    const late = new AbortController();
+    const own = new AbortController(); // the SDK's own signal, also honoured
+    const response = await httpFetch(`${base}/late`, { signal: own.signal, ...callerSignal(late.signal) });
+    const reader = response.body!.getReader();
+    await reader.read();
+    late.abort();
+    expect(await reader.read().catch((caught: unknown) => (caught as Error).name)).toBe('AbortError');
+  });
+});
+
+describe.each([
+  ['OpenAI chat', (connection: ProviderConnection) => new OpenAIChatProvider(connection)],
+  ['OpenAI responses', (connection: ProviderConnection) => new OpenAIResponsesProvider({ ...connection, api: 'responses' })],
+  ['Anthropic', (connection: ProviderConnection) => new AnthropicProvider({ ...connection, type: 'anthropic' })],
+] as const)('%s through httpFetch', (_name, make) => {
+  it('stops the request when the run is aborted, waiting for the answer or in the middle of it', async () => {
+    for (const when of ['before headers', 'mid-stream']) {
+      let opened!: () => void;
+      const requestOpen = new Promise<void>((resolve) => (opened = resolve));
+      let connectionClosed = false;
+      handler = (request, _body, response) => {
+        request.socket.once('close', () => (connectionClosed = true));
+        if (when === 'mid-stream') {
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          response.write(': keep-alive\n\n');
+        }
+        opened(); // and never finishes
+      };
+      const provider = make({ id: 'p', type: 'openai', api: 'chat', model: 'm', baseUrl: `${base}/v1`, apiKey: 'k', settings: {} });
+      const controller = new AbortController();
+      const run = (async () => {
+        try {
+          for await (const _event of provider.stream({ model: 'm', system: 's', messages: [{ role: 'user', text: 'hi' }], tools: [], signal: controller.signal })) {
+            // nothing comes
+          }
+          return 'ended';
+        } catch (error) {
+          return classifyFailure('p', error, controller.signal).kind;
+        }
+      })();
+      await requestOpen;
+      controller.abort();
+      expect(await run).toBe('aborted');
+      await vi.waitFor(() => expect(connectionClosed).toBe(true));
+    }
   });
 });
