@@ -16,13 +16,13 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
  *
  * It does what the SDKs ask of fetch: a URL, a method, headers, a string or bytes body, an abort
  * signal (and the caller's, see callerSignal), redirects followed; it returns a real `Response`
- * whose body streams. Failures look as
- * they do from undici (`TypeError: fetch failed` before the response, `TypeError: terminated` when
- * the body is cut, the signal's reason when aborted), so the SDKs and classifyFailure read them
- * the same way. Anything else (a Request object, a streamed or form body, another scheme) and any
- * proxy set in the environment go to the built-in fetch.
+ * whose body streams. Failures look as they do from undici (`TypeError: fetch failed` before the
+ * response, `TypeError: terminated` when the body is cut, the signal's reason when aborted), so
+ * the SDKs and classifyFailure read them the same way. Anything else (a Request object, a
+ * streamed or form body, another scheme) and any proxy set in the environment go to the built-in
+ * fetch.
  */
-export const httpFetch: typeof fetch = (input, init) => {
+export const httpFetch: typeof fetch = async (input, init) => {
   const caller = (init as CallerSignalInit | undefined)?.[CALLER_SIGNAL];
   const body = init?.body ?? undefined;
   const plainBody = body === undefined || typeof body === 'string' || body instanceof Uint8Array;

@@ -111,6 +111,11 @@ describe('httpFetch', () => {
     expect(((error as TypeError).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });
 
+  it('rejects (does not throw) for a URL it cannot parse, as fetch does', async () => {
+    const pending = httpFetch('::not a url');
+    await expect(pending).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('fails a body cut short with TypeError "terminated"', async () => {
     handler = (_request, _body, response) => {
       response.writeHead(200, { 'content-length': '1000' });
