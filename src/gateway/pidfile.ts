@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ExitCode, OpenclawError } from '../errors.js';
 import { storeWorkspace } from '../policy/policy.js';
+import { writeJsonFile } from '../store/atomic.js';
 import { withFileLock } from '../store/lock.js';
 import { ensureDir, type StorePaths } from '../store/paths.js';
 
@@ -90,9 +91,7 @@ export class GatewayPidFile {
   }
 
   private write(): void {
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(this.record)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeJsonFile(this.path, this.record);
   }
 }
 

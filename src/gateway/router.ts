@@ -26,8 +26,21 @@ interface LaneMessage {
   unsaved?: UnsavedRun;
   controller?: AbortController;
   aborted?: boolean;
-  /** Not a message: work on the session that must wait for the messages before it (`/new`). */
-  control?: () => Promise<void>;
+}
+
+/** Not a message: work on the session that must wait for the messages before it (`/new`). */
+interface LaneControl {
+  kind: 'control';
+  id: string;
+  run(): Promise<void>;
+  /** The work will not be done (the gateway is shutting down). */
+  cancel(reason: Error): void;
+}
+
+type LaneItem = LaneMessage | LaneControl;
+
+function isControl(item: LaneItem): item is LaneControl {
+  return (item as LaneControl).kind === 'control';
 }
 
 export interface RouterOptions {
@@ -48,7 +61,7 @@ export interface RouterOptions {
  * resumes exactly what was left unfinished.
  */
 export class Router {
-  private readonly lanes = new Map<string, SessionLane<LaneMessage>>();
+  private readonly lanes = new Map<string, SessionLane<LaneItem>>();
   private readonly active = new Set<Promise<void>>();
   private closing = false;
 
@@ -123,11 +136,8 @@ export class Router {
    */
   newSession(key: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const id = newMessageId();
-      const envelope: InboundEnvelope = { channel: key.split(':')[0], account: 'default', chat: { id, type: 'dm' }, sender: { id: 'gateway' }, text: '', mentionsBot: true, timestamp: new Date().toISOString(), sessionKey: key };
-      const control = () => this.options.sessions.renew(key).then(() => resolve(), (error: unknown) => reject(error));
       const lane = this.lane(key);
-      lane.waiting.push({ id, key, envelope, requestId: id, durable: Promise.resolve(), control });
+      lane.waiting.push({ kind: 'control', id: newMessageId(), run: () => this.options.sessions.renew(key).then(() => resolve(), reject), cancel: reject });
       this.pump(lane);
     });
   }
@@ -138,14 +148,14 @@ export class Router {
     if (!lane) return 0;
     let count = 0;
     for (const message of [...lane.waiting]) {
-      if (messageId !== undefined && message.id !== messageId) continue;
+      if (isControl(message) || (messageId !== undefined && message.id !== messageId)) continue;
       lane.waiting.splice(lane.waiting.indexOf(message), 1);
       message.aborted = true;
       this.endUnrun(message);
       count++;
     }
     const current = lane.current;
-    if (current && !current.aborted && (messageId === undefined || current.id === messageId)) {
+    if (current && !isControl(current) && !current.aborted && (messageId === undefined || current.id === messageId)) {
       current.aborted = true;
       current.controller?.abort(new Error('aborted'));
       count++;
@@ -174,8 +184,9 @@ export class Router {
   async drain(deadline: number): Promise<void> {
     this.closing = true;
     for (const lane of this.lanes.values()) {
-      for (const message of lane.waiting.splice(0)) {
-        emit(message, { type: 'notice', message: 'the gateway is restarting: this message runs when it is back' });
+      for (const item of lane.waiting.splice(0)) {
+        if (isControl(item)) item.cancel(new Error('the gateway is restarting'));
+        else emit(item, { type: 'notice', message: 'the gateway is restarting: this message runs when it is back' });
       }
     }
     const all = () => Promise.allSettled([...this.active]);
@@ -187,12 +198,12 @@ export class Router {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      for (const lane of this.lanes.values()) lane.current?.controller?.abort(new Error('the gateway is shutting down'));
+      for (const { current } of this.lanes.values()) if (current && !isControl(current)) current.controller?.abort(new Error('the gateway is shutting down'));
       await all();
     }
   }
 
-  private lane(key: string): SessionLane<LaneMessage> {
+  private lane(key: string): SessionLane<LaneItem> {
     let lane = this.lanes.get(key);
     if (!lane) {
       lane = new SessionLane(key);
@@ -201,7 +212,7 @@ export class Router {
     return lane;
   }
 
-  private pump(lane: SessionLane<LaneMessage>): void {
+  private pump(lane: SessionLane<LaneItem>): void {
     if (lane.current || lane.waiting.length === 0) return;
     const message = lane.waiting.shift()!;
     lane.current = message;
@@ -209,7 +220,7 @@ export class Router {
       // After the current task: the sender gets its acknowledgement before the first event.
       setImmediate(() => {
         this.execute(message)
-          .catch((error: unknown) => this.options.logger.error({ reqId: message.requestId, messageId: message.id, err: errorMessage(error) }, 'run failed'))
+          .catch((error: unknown) => this.options.logger.error({ reqId: isControl(message) ? message.id : message.requestId, messageId: message.id, err: errorMessage(error) }, 'run failed'))
           .finally(() => {
             lane.current = undefined;
             this.active.delete(run);
@@ -225,9 +236,9 @@ export class Router {
     this.active.add(run);
   }
 
-  private async execute(message: LaneMessage): Promise<void> {
-    if (message.control) {
-      await message.control();
+  private async execute(message: LaneItem): Promise<void> {
+    if (isControl(message)) {
+      await message.run();
       return;
     }
     const release = await this.options.limit.acquire();

@@ -21,8 +21,9 @@ export class WriteBehindSessionStore extends SessionStore {
   }
 
   override put(meta: SessionMeta): Promise<void> {
-    // A copy (the caller goes on changing its meta), without structuredClone's cost per turn.
-    this.pending.set(meta.id, { ...meta, tokens: { ...meta.tokens } });
+    // The caller's own object, not a copy: the session goes on changing it turn by turn, and the
+    // index should get its state when the line is written (SessionStore.put copies it then).
+    this.pending.set(meta.id, meta);
     this.timer ??= setTimeout(() => this.write(), WRITE_BEHIND_MS);
     return Promise.resolve();
   }

@@ -202,7 +202,9 @@ function proxyConfigured(): boolean {
 let httpAgent: HttpAgent | undefined;
 let httpsAgent: HttpsAgent | undefined;
 
+let httpsModule: Promise<typeof import('node:https')> | undefined;
+
 /** Loaded only for an https URL: TLS costs start-up time that a local model does not need. */
 function https(): Promise<typeof import('node:https')> {
-  return import('node:https');
+  return (httpsModule ??= import('node:https'));
 }

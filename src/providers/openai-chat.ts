@@ -37,23 +37,24 @@ export class OpenAIChatProvider implements Provider {
   }
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
-    const conversation = chatMessages(request.system, request.messages);
-    const params: ChatCompletionCreateParamsStreaming = {
+    const options: Omit<ChatCompletionCreateParamsStreaming, 'messages'> = {
       model: request.model,
-      messages: conversation.params,
       stream: true,
       stream_options: { include_usage: true },
     };
     if (request.tools.length > 0) {
-      params.tools = request.tools.map((tool) => ({
+      options.tools = request.tools.map((tool) => ({
         type: 'function',
         function: { name: tool.name, description: tool.description, parameters: tool.parameters },
       }));
     }
-    if (request.maxOutputTokens) params.max_completion_tokens = request.maxOutputTokens;
+    if (request.maxOutputTokens) options.max_completion_tokens = request.maxOutputTokens;
 
-    const { messages: _, ...rest } = params;
-    const body = `{"messages":${conversation.json},${JSON.stringify(rest).slice(1)}`;
+    // The body goes as serialized here (see jsonBody). The params say the same: the SDK takes
+    // `stream` from them, and they are what it would send if it ever ignored `body`.
+    const conversation = chatMessages(request.system, request.messages);
+    const body = `{"messages":${conversation.json},${JSON.stringify(options).slice(1)}`;
+    const params = { ...options, messages: conversation.params };
     const stream = await this.client.chat.completions.create(params, { ...jsonBody(body), fetchOptions: callerSignal(request.signal) });
     const message = startMessage(this.id, request.model);
     const calls = new Map<number, ToolCallPart>();

@@ -100,20 +100,24 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * `["providers", "openai", "models", "gpt-4.1", "contextWindow"]`.
  */
 export function resolveKey(key: string): string[] {
+  return resolved(key).path;
+}
+
+/** The key's path, and the schema of the value it names. */
+function resolved(key: string): { path: string[]; node: SchemaNode } {
   // `model` holds the model id; issue 5 names the window `model.contextWindow`, so that spelling
   // is accepted for the top-level `contextWindow`.
-  if (key === 'model.contextWindow') return ['contextWindow'];
-  const segments = key.split('.');
+  const segments = key === 'model.contextWindow' ? ['contextWindow'] : key.split('.');
   if (key === '' || segments.some((segment) => segment === '')) throw usageError(`invalid config key "${key}"`);
-  const path = segments.some((segment) => RESERVED_KEYS.has(segment)) ? null : walk(configSchema, segments);
-  if (!path) {
+  const found = segments.some((segment) => RESERVED_KEYS.has(segment)) ? null : walk(configSchema, segments);
+  if (!found) {
     const hint = suggestKey(key);
     throw new OpenclawError('config_unknown_key', `unknown config key "${key}"`, {
       exitCode: ExitCode.usage,
       hint: hint ? `Did you mean "${hint}"? See \`openclaw config list --keys\`.` : 'See `openclaw config list --keys`.',
     });
   }
-  return path;
+  return found;
 }
 
 interface SchemaNode {
@@ -124,13 +128,13 @@ interface SchemaNode {
   enum?: readonly string[];
 }
 
-function walk(schema: SchemaNode, segments: string[]): string[] | null {
-  if (segments.length === 0) return [];
+function walk(schema: SchemaNode, segments: string[]): { path: string[]; node: SchemaNode } | null {
+  if (segments.length === 0) return { path: [], node: schema };
   const [head, ...rest] = segments;
   const child = schema.properties && Object.hasOwn(schema.properties, head) ? schema.properties[head] : undefined;
   if (child) {
     const tail = walk(child, rest);
-    if (tail) return [head, ...tail];
+    if (tail) return { path: [head, ...tail.path], node: tail.node };
   }
   const map = schema.additionalProperties;
   if (map && typeof map === 'object') {
@@ -138,7 +142,7 @@ function walk(schema: SchemaNode, segments: string[]): string[] | null {
     for (let take = 1; take <= segments.length; take++) {
       const id = segments.slice(0, take).join('.');
       const tail = walk(map, segments.slice(take));
-      if (tail) return [id, ...tail];
+      if (tail) return { path: [id, ...tail.path], node: tail.node };
     }
   }
   return null;
@@ -190,22 +194,12 @@ export function parseValue(raw: string): unknown {
  */
 export function parseValueFor(key: string, raw: string): unknown {
   const parsed = parseValue(raw);
-  if (Array.isArray(parsed) || schemaNodeAt(configSchema, resolveKey(key))?.type !== 'array') return parsed;
+  if (Array.isArray(parsed) || resolved(key).node.type !== 'array') return parsed;
   return raw
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '')
     .map(parseValue);
-}
-
-function schemaNodeAt(schema: SchemaNode, path: string[]): SchemaNode | undefined {
-  let node: SchemaNode | undefined = schema;
-  for (const segment of path) {
-    if (!node) return undefined;
-    const child: SchemaNode | undefined = node.properties && Object.hasOwn(node.properties, segment) ? node.properties[segment] : undefined;
-    node = child ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
-  }
-  return node;
 }
 
 /** The value at a path; steps into lists too, since schema issues name list items by index. */

@@ -1,51 +1,32 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PairingStore } from '../../src/channels/pairing.js';
-import type { Gateway } from '../../src/gateway/gateway.js';
 import type { SlackSettings } from '../../src/store/config-schema.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
 import { FakeSlack, SLACK_APP_TOKEN, SLACK_BOT_TOKEN } from '../fixtures/fake-slack.js';
-import { tempDir } from '../helpers/cli.js';
-import { echo, sessionsByKey, waitFor } from '../gateway/helpers.js';
-import { capturingLogger, startChannelGateway, type LogLine } from './helpers.js';
+import { sessionsByKey, waitFor } from '../gateway/helpers.js';
+import { channelTestBed } from './helpers.js';
 
 const ANA = 'U0ANA';
 const BOB = 'U0BOB';
 const GENERAL = 'C0GENERAL';
 
-let fake: FakeProvider;
+const bed = channelTestBed('openclaw-slack-');
 let slack: FakeSlack;
-let home: ReturnType<typeof tempDir>;
-let gateway: Gateway | undefined;
-let lines: LogLine[];
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(async () => {
-  fake.reset();
-  echo(fake);
   slack = await FakeSlack.start();
-  home = tempDir('openclaw-slack-');
 });
 afterEach(async () => {
-  await gateway?.stop({ drainMs: 0 });
-  gateway = undefined;
+  await bed.stopGateway(); // before its Slack goes away
   await slack.close();
-  home.cleanup();
 });
 
 async function open(settings: SlackSettings = {}): Promise<void> {
-  const capture = capturingLogger();
-  lines = capture.lines;
-  gateway = await startChannelGateway(home.path, fake, { channels: { slack: { botToken: SLACK_BOT_TOKEN, appToken: SLACK_APP_TOKEN, apiUrl: slack.apiUrl, ...settings } } }, capture.logger);
-  await waitFor(() => gateway!.status().channels.slack?.ok && slack.connections > 0, 10_000, () => `slack did not connect: ${JSON.stringify(gateway!.status().channels.slack)}`);
+  const gateway = await bed.open({ channels: { slack: { botToken: SLACK_BOT_TOKEN, appToken: SLACK_APP_TOKEN, apiUrl: slack.apiUrl, ...settings } } });
+  await waitFor(() => gateway.status().channels.slack?.ok && slack.connections > 0, 10_000, () => `slack did not connect: ${JSON.stringify(gateway.status().channels.slack)}`);
 }
 
 const postsTo = (channel: string, count: number) => waitFor(() => slack.postsTo(channel).length >= count && slack.postsTo(channel), 10_000, () => `expected ${count} post(s) to ${channel}: ${JSON.stringify(slack.posts)}`);
-const logged = (text: string) => waitFor(() => lines.find((line) => line.message.includes(text)), 10_000, () => `no log line "${text}":\n${lines.map((line) => line.message).join('\n')}`);
+const logged = (text: string) => waitFor(() => bed.lines.find((line) => line.message.includes(text)), 10_000, () => `no log line "${text}":\n${bed.lines.map((line) => line.message).join('\n')}`);
 
 describe('Slack direct messages', () => {
   it('pairs an unknown sender, then answers them once approved', async () => {
@@ -54,19 +35,19 @@ describe('Slack direct messages', () => {
     const [pairing] = await postsTo(`D${ANA}`, 1);
     const code = /\*([A-Z2-9]{8})\*/.exec(pairing.text)![1];
     expect(pairing.text).toContain(`\`openclaw pairing approve slack ${code}\``);
-    expect(fake.requests).toHaveLength(0);
+    expect(bed.fake.requests).toHaveLength(0);
 
-    await new PairingStore(`${home.path}/gateway`).approve('slack', code);
+    await new PairingStore(`${bed.home.path}/gateway`).approve('slack', code);
     await slack.push(slack.dm(ANA, 'and now?'));
     const [, answer] = await postsTo(`D${ANA}`, 2);
     expect(answer.text).toBe('reply to and now?');
     expect(answer.thread_ts).toBeUndefined();
-    expect(sessionsByKey(home.path).has(`slack:dm:${ANA}`)).toBe(true);
+    expect(sessionsByKey(bed.home.path).has(`slack:dm:${ANA}`)).toBe(true);
   });
 
   it('answers an allowlisted sender in mrkdwn', async () => {
     await open({ allowFrom: [ANA] });
-    fake.script({ text: '**Bold**, _it_, ~~gone~~ and [a link](https://example.com/a?b=1&c=2)' });
+    bed.fake.script({ text: '**Bold**, _it_, ~~gone~~ and [a link](https://example.com/a?b=1&c=2)' });
     await slack.push(slack.dm(ANA, 'format'));
     const [reply] = await postsTo(`D${ANA}`, 1);
     expect(reply.text).toBe('*Bold*, _it_, ~gone~ and <https://example.com/a?b=1&amp;c=2|a link>');
@@ -80,7 +61,7 @@ describe('Slack direct messages', () => {
     await slack.push(event, { envelopeId, retry: 1 });
     await logged('already taken, not answered twice');
     expect(slack.postsTo(`D${ANA}`)).toHaveLength(1);
-    expect(fake.requests).toHaveLength(1);
+    expect(bed.fake.requests).toHaveLength(1);
   });
 });
 
@@ -95,7 +76,7 @@ describe('Slack channels', () => {
     await slack.push(mention);
     const [reply] = await postsTo(GENERAL, 1);
     expect(reply).toMatchObject({ text: 'reply to what is up?', thread_ts: mention.ts });
-    expect(sessionsByKey(home.path).has(`slack:group:${GENERAL}`)).toBe(true);
+    expect(sessionsByKey(bed.home.path).has(`slack:group:${GENERAL}`)).toBe(true);
 
     // A follow-up in the bot's thread needs no mention.
     await slack.push(slack.inChannel(GENERAL, BOB, 'tell me more', { thread: mention.ts }));
@@ -108,7 +89,7 @@ describe('Slack channels', () => {
     await slack.push(slack.inChannel('C0OTHER', BOB, 'hello?', { mention: true }));
     await logged('group C0OTHER is not in channels.slack.groups');
     expect(slack.postsTo('C0OTHER')).toHaveLength(0);
-    expect(fake.requests).toHaveLength(0);
+    expect(bed.fake.requests).toHaveLength(0);
   });
 
   it('splits a 10,000-character answer into thread replies, never inside a code block', async () => {
@@ -117,7 +98,7 @@ describe('Slack channels', () => {
     const prose = Array.from({ length: 50 }, (_, index) => `Paragraph ${index}: ${'lorem ipsum '.repeat(8)}`).join('\n\n');
     const answer = `${prose}\n\n\`\`\`ts\n${code}\n\`\`\`\n\nThe end.`;
     expect(answer.length).toBeGreaterThan(10_000);
-    fake.script({ text: answer });
+    bed.fake.script({ text: answer });
     const mention = slack.inChannel(GENERAL, BOB, 'write a lot', { mention: true });
     await slack.push(mention);
     const parts = await waitFor(() => {
@@ -138,7 +119,7 @@ describe('Slack channels', () => {
 
   it('denies a shell command asked for from a channel, and says so in the thread', async () => {
     await open({ groups: ['*'] });
-    fake.script({ toolCalls: [{ name: 'shell', args: { command: 'cat /etc/passwd' } }] }, { text: 'Not possible here.' });
+    bed.fake.script({ toolCalls: [{ name: 'shell', args: { command: 'cat /etc/passwd' } }] }, { text: 'Not possible here.' });
     await slack.push(slack.inChannel(GENERAL, BOB, 'show me /etc/passwd', { mention: true }));
     const [reply] = await postsTo(GENERAL, 1);
     expect(reply.text).toContain('Not possible here.');
@@ -151,16 +132,16 @@ describe('Slack outages', () => {
     await open({ allowFrom: [ANA] });
     slack.outage();
     const down = await waitFor(() => {
-      const health = gateway!.status().channels.slack;
+      const health = bed.gateway!.status().channels.slack;
       return !health.ok && health.lastError && health;
     });
     expect(down.state).toBe('retrying');
     await logged('slack lost its connection');
-    expect(JSON.stringify(lines)).not.toContain(SLACK_BOT_TOKEN);
-    expect(JSON.stringify(lines)).not.toContain(SLACK_APP_TOKEN);
+    expect(JSON.stringify(bed.lines)).not.toContain(SLACK_BOT_TOKEN);
+    expect(JSON.stringify(bed.lines)).not.toContain(SLACK_APP_TOKEN);
 
     slack.recover();
-    await waitFor(() => gateway!.status().channels.slack.ok && slack.connections > 0, 10_000);
+    await waitFor(() => bed.gateway!.status().channels.slack.ok && slack.connections > 0, 10_000);
     await slack.push(slack.dm(ANA, 'back?'));
     const [reply] = await postsTo(`D${ANA}`, 1);
     expect(reply.text).toBe('reply to back?');

@@ -1,33 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../src/gateway/gateway.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { describe, expect, it } from 'vitest';
 import { TELEGRAM_TOKEN, TelegramFixture } from '../fixtures/telegram.js';
-import { tempDir } from '../helpers/cli.js';
-import { echo, waitFor } from '../gateway/helpers.js';
-import { capturingLogger, startChannelGateway } from './helpers.js';
+import { waitFor } from '../gateway/helpers.js';
+import { channelTestBed } from './helpers.js';
 
-let fake: FakeProvider;
-let home: ReturnType<typeof tempDir>;
-let gateway: Gateway | undefined;
-
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  echo(fake);
-  home = tempDir('openclaw-telegram-delivery-');
-});
-afterEach(async () => {
-  await gateway?.stop({ drainMs: 0 });
-  gateway = undefined;
-  home.cleanup();
-});
+const bed = channelTestBed('openclaw-telegram-delivery-');
 
 /** A Bot API server that refuses every HTML message, as Telegram does with entities it cannot parse. */
 async function strictBotApi(): Promise<{ server: Server; url: string; sent: Array<Record<string, any>>; queue: unknown[]; actions: Array<Record<string, any>> }> {
@@ -61,17 +39,17 @@ describe('Telegram formatting', () => {
   it('sends the reply as plain text when Telegram refuses the formatting', async () => {
     const api = await strictBotApi();
     try {
-      const capture = capturingLogger();
-      gateway = await startChannelGateway(home.path, fake, { channels: { telegram: { token: TELEGRAM_TOKEN, apiRoot: api.url, allowFrom: [5], pollIntervalMs: 20 } } }, capture.logger);
-      fake.script({ text: 'A **bold** claim', delayMs: 300 });
+      await bed.open({ channels: { telegram: { token: TELEGRAM_TOKEN, apiRoot: api.url, allowFrom: [5], pollIntervalMs: 20 } } });
+      bed.fake.script({ text: 'A **bold** claim', delayMs: 300 });
       api.queue.push({ update_id: 1, message: { message_id: 10, date: 1, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'Ana' }, text: 'hi' } });
       const [reply] = await waitFor(() => api.sent.length > 0 && api.sent);
       expect(reply).toMatchObject({ chat_id: '5', text: 'A **bold** claim', reply_parameters: { message_id: 10 } });
       expect(reply.parse_mode).toBeUndefined();
       // "typing..." was shown in that chat while the agent worked, before the reply.
       expect(api.actions[0]).toMatchObject({ chat_id: '5', action: 'typing', afterReplies: 0 });
-      expect(capture.lines.some((line) => line.message.includes('refused the formatted reply'))).toBe(true);
+      expect(bed.lines.some((line) => line.message.includes('refused the formatted reply'))).toBe(true);
     } finally {
+      await bed.stopGateway();
       api.server.close();
     }
   });
@@ -81,23 +59,22 @@ describe('Telegram webhook', () => {
   it('registers the webhook and takes updates that carry the secret, refusing the rest', async () => {
     const telegram = await TelegramFixture.start();
     try {
-      gateway = await startChannelGateway(home.path, fake, {
+      const gateway = await bed.open({
         channels: { telegram: { token: TELEGRAM_TOKEN, apiRoot: telegram.apiRoot, allowFrom: [5], webhookUrl: 'https://bot.example.com/telegram/webhook', webhookSecret: 'sekret_1' } },
       });
-      await waitFor(() => gateway!.status().channels.telegram.ok);
+      await waitFor(() => gateway.status().channels.telegram.ok);
       expect(gateway.status().channels.telegram.detail).toContain('webhook');
       const update = { update_id: 3, message: { message_id: 11, date: 1, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'Ana' }, text: 'via webhook' } };
       const post = (secret: string) =>
-        fetch(`${gateway!.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+        fetch(`${gateway.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
       expect((await post('wrong')).status).toBe(401);
       expect((await post('sekret_1')).status).toBe(200);
       const [reply] = await waitFor(() => telegram.sent(5).length > 0 && telegram.sent(5));
       expect(reply.text).toBe('reply to via webhook');
       expect((await post('sekret_1')).status).toBe(200);
-      expect(fake.requests).toHaveLength(1);
+      expect(bed.fake.requests).toHaveLength(1);
     } finally {
-      await gateway?.stop({ drainMs: 0 });
-      gateway = undefined;
+      await bed.stopGateway();
       await telegram.stop();
     }
   });

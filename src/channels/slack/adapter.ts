@@ -1,15 +1,10 @@
 import type { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import { errorMessage } from '../../errors.js';
-import { toolProfile, type ToolProfile } from '../../policy/profiles.js';
-import { Redactor } from '../../policy/redaction.js';
 import type { Config, SlackSettings } from '../../store/config-schema.js';
-import { AccessControl } from '../access.js';
-import { ChatBot, type ChatSurface } from '../chat-bot.js';
+import { ChatChannel } from '../chat-channel.js';
 import { toSlackMrkdwn } from '../markdown.js';
-import { PairingStore } from '../pairing.js';
-import { redactingLog } from '../redacting-log.js';
-import { aborted, ConnectionSupervisor, type RetryTiming } from '../supervisor.js';
-import type { ChannelAdapter, ChannelContext, ChannelHealth, ChannelLog, ChannelTarget, InboundEnvelope, OutboundMessage } from '../types.js';
+import { aborted, type RetryTiming } from '../supervisor.js';
+import type { InboundEnvelope } from '../types.js';
 
 /** The parts of a Slack `message` or `app_mention` event this adapter reads. */
 interface SlackMessageEvent {
@@ -50,52 +45,29 @@ const WRITTEN = new Set([undefined, 'file_share', 'thread_broadcast']);
  * Slack's limit. Each connection attempt is a fresh Bolt app; Bolt's own reconnection is off,
  * so every loss is reported and retried with backoff by the channel's supervisor.
  */
-export class SlackAdapter implements ChannelAdapter {
-  readonly id = 'slack';
+export class SlackAdapter extends ChatChannel {
   readonly limits = { maxMessageLength: SLACK_MAX_MESSAGE };
-  readonly toolProfile: ToolProfile;
-  private readonly supervisor: ConnectionSupervisor;
-  private readonly bot: ChatBot;
-  private readonly log: ChannelLog;
   private readonly apiUrl: string;
-  private context: ChannelContext | undefined;
   private web: Promise<webApi.WebClient> | undefined;
   private identity: { userId: string; botId?: string; team?: string } | undefined;
   /** `<channel>:<thread ts>` of the threads the bot answered in: a message there is addressed to it. */
   private readonly threads = new Set<string>();
 
   constructor(private readonly options: SlackAdapterOptions) {
-    const { settings } = options;
-    this.toolProfile = toolProfile(settings.toolProfile, options.config);
-    this.log = redactingLog(new Redactor([options.botToken, options.appToken]), () => this.context?.log);
-    this.supervisor = new ConnectionSupervisor(this.id, this.log, options.retry);
-    this.apiUrl = (settings.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, '/');
-    const surface: ChatSurface = { channel: this.id, maxMessageLength: SLACK_MAX_MESSAGE, post: (envelope, text) => this.post(envelope, text) };
-    this.bot = new ChatBot(surface, new AccessControl(this.id, settings, new PairingStore(options.gatewayDir)), this.supervisor, this.log);
+    super('slack', SLACK_MAX_MESSAGE, { ...options, secrets: [options.botToken, options.appToken] });
+    this.apiUrl = (options.settings.apiUrl ?? DEFAULT_API_URL).replace(/\/*$/, '/');
   }
 
-  async start(context: ChannelContext): Promise<void> {
-    this.context = context;
-    this.bot.attach(context);
-    if (!this.options.botToken || !this.options.appToken) {
-      this.supervisor.misconfigured(this.options.problem ?? 'no bot token and app token');
-      return;
-    }
-    this.supervisor.start((connected, signal) => this.connect(connected, signal));
+  protected problem(): string | undefined {
+    return this.options.botToken && this.options.appToken ? undefined : (this.options.problem ?? 'no bot token and app token');
   }
 
-  async stop(): Promise<void> {
-    await this.supervisor.stop();
+  protected canPost(): boolean {
+    return Boolean(this.options.botToken);
   }
 
-  async send(target: ChannelTarget, message: OutboundMessage): Promise<boolean> {
-    if (!this.options.botToken) return false;
-    await this.post(target.envelope, message.text);
-    return true;
-  }
-
-  health(): ChannelHealth {
-    return this.supervisor.health();
+  protected connect(): void {
+    this.supervisor.start((connected, signal) => this.session(connected, signal));
   }
 
   private client(): Promise<webApi.WebClient> {
@@ -105,7 +77,8 @@ export class SlackAdapter implements ChannelAdapter {
     return this.web;
   }
 
-  private async connect(connected: (detail: string) => void, signal: AbortSignal): Promise<void> {
+  /** One Socket Mode connection, from its start to its loss. */
+  private async session(connected: (detail: string) => void, signal: AbortSignal): Promise<void> {
     const bolt = await import('@slack/bolt');
     const web = await this.client();
     const auth = await web.auth.test();
@@ -160,7 +133,7 @@ export class SlackAdapter implements ChannelAdapter {
   }
 
   /** One message into the conversation of the envelope: in a channel, in the thread of the message answered. */
-  private async post(envelope: InboundEnvelope, markdown: string): Promise<void> {
+  protected async post(envelope: InboundEnvelope, markdown: string): Promise<void> {
     const [channel, ts] = (envelope.messageId ?? '').split(':');
     const thread = envelope.chat.type === 'group' ? (envelope.replyTo ?? ts) : envelope.replyTo;
     const web = await this.client();

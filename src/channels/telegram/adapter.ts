@@ -1,17 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Api, GrammyError, HttpError as TelegramHttpError } from 'grammy';
 import { errorMessage } from '../../errors.js';
-import { toolProfile, type ToolProfile } from '../../policy/profiles.js';
-import { Redactor } from '../../policy/redaction.js';
 import type { Config, TelegramSettings } from '../../store/config-schema.js';
-import { AccessControl } from '../access.js';
-import { ChatBot, type ChatSurface } from '../chat-bot.js';
+import { ChatChannel } from '../chat-channel.js';
 import { HttpError, readJsonBody, sendJson } from '../http.js';
 import { toTelegramHtml } from '../markdown.js';
-import { PairingStore } from '../pairing.js';
-import { aborted, ConnectionSupervisor, sleep, type RetryTiming } from '../supervisor.js';
-import { redactingLog } from '../redacting-log.js';
-import type { ChannelAdapter, ChannelContext, ChannelHealth, ChannelLog, ChannelTarget, InboundEnvelope, OutboundMessage } from '../types.js';
+import { aborted, sleep, type RetryTiming } from '../supervisor.js';
+import type { ChannelContext, ChannelTarget, InboundEnvelope } from '../types.js';
 
 /** The parts of a Bot API update this adapter reads. */
 interface TelegramUser {
@@ -65,54 +60,34 @@ const WEBHOOK_PATH = '/telegram/webhook';
  * An update's offset is confirmed to Telegram only once its message is in the gateway's inbound
  * log, so a crash redelivers it, and the log's message-id check answers it once.
  */
-export class TelegramAdapter implements ChannelAdapter {
-  readonly id = 'telegram';
+export class TelegramAdapter extends ChatChannel {
   readonly limits = { maxMessageLength: TELEGRAM_MAX_MESSAGE, typingRefreshMs: TYPING_REFRESH_MS };
-  readonly toolProfile: ToolProfile;
   private readonly api: Api | undefined;
-  private readonly supervisor: ConnectionSupervisor;
-  private readonly bot: ChatBot;
-  private readonly log: ChannelLog;
-  private readonly access: AccessControl;
-  private context: ChannelContext | undefined;
   private me: TelegramUser | undefined;
   private typingFailed = false;
 
   constructor(private readonly options: TelegramAdapterOptions) {
+    super('telegram', TELEGRAM_MAX_MESSAGE, { ...options, secrets: [options.token], botName: () => this.me?.username });
     const { settings, token } = options;
-    this.toolProfile = toolProfile(settings.toolProfile, options.config);
-    this.log = redactingLog(new Redactor([token]), () => this.context?.log);
-    this.supervisor = new ConnectionSupervisor(this.id, this.log, options.retry);
     this.api = token ? new Api(token, { ...(settings.apiRoot ? { apiRoot: settings.apiRoot.replace(/\/+$/, '') } : {}), timeoutSeconds: LONG_POLL_SECONDS + 30 }) : undefined;
-    const surface: ChatSurface = { channel: this.id, maxMessageLength: TELEGRAM_MAX_MESSAGE, post: (envelope, text, index) => this.post(envelope, text, index) };
-    this.access = new AccessControl(this.id, settings, new PairingStore(options.gatewayDir));
-    this.bot = new ChatBot(surface, this.access, this.supervisor, this.log, () => this.me?.username);
   }
 
-  async start(context: ChannelContext): Promise<void> {
-    this.context = context;
-    this.bot.attach(context);
-    if (!this.api) {
-      this.supervisor.misconfigured(this.options.problem ?? 'no bot token');
-      return;
-    }
-    const api = this.api;
+  protected problem(): string | undefined {
+    return this.api ? undefined : (this.options.problem ?? 'no bot token');
+  }
+
+  protected canPost(): boolean {
+    return Boolean(this.api);
+  }
+
+  protected connect(context: ChannelContext): void {
+    const api = this.api!;
     if (this.options.settings.webhookUrl) {
       context.http.add('POST', WEBHOOK_PATH, (request, response) => this.webhook(request, response), { public: true });
       this.supervisor.start((connected, signal) => this.useWebhook(api, connected, signal));
     } else {
       this.supervisor.start((connected, signal) => this.poll(api, connected, signal));
     }
-  }
-
-  async stop(): Promise<void> {
-    await this.supervisor.stop();
-  }
-
-  async send(target: ChannelTarget, message: OutboundMessage): Promise<boolean> {
-    if (!this.api) return false;
-    await this.post(target.envelope, message.text, 0);
-    return true;
   }
 
   async typing(target: ChannelTarget): Promise<void> {
@@ -124,10 +99,6 @@ export class TelegramAdapter implements ChannelAdapter {
       if (!this.typingFailed) this.log.info({ err: errorMessage(error) }, 'typing indicator not shown (sendChatAction failed); carrying on without it');
       this.typingFailed = true;
     }
-  }
-
-  health(): ChannelHealth {
-    return this.supervisor.health();
   }
 
   private async poll(api: Api, connected: (detail: string) => void, signal: AbortSignal): Promise<void> {
@@ -223,7 +194,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   /** One message: Telegram HTML, or the Markdown as plain text when Telegram refuses the HTML. */
-  private async post(envelope: InboundEnvelope, markdown: string, index: number): Promise<void> {
+  protected async post(envelope: InboundEnvelope, markdown: string, index: number): Promise<void> {
     const api = this.api!;
     const chat = envelope.chat.id;
     const messageId = Number(envelope.messageId?.split(':').pop());
