@@ -72,13 +72,13 @@ export class FailedAuthLimiter {
   constructor(private readonly limits: { max: number; windowMs: number; blockMs: number } = { max: 10, windowMs: 60_000, blockMs: 60_000 }) {}
 
   /** Seconds until the address may try again; 0 when it may now. */
-  retryAfter(address: string, now = Date.now()): number {
+  retryAfter(address: string, now = performance.now()): number {
     const entry = this.failures.get(address);
     if (!entry || entry.blockedUntil <= now) return 0;
     return Math.ceil((entry.blockedUntil - now) / 1000);
   }
 
-  fail(address: string, now = Date.now()): void {
+  fail(address: string, now = performance.now()): void {
     let entry = this.failures.get(address);
     if (!entry || now - entry.since > this.limits.windowMs) {
       entry = { count: 0, since: now, blockedUntil: 0 };

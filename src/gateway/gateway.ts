@@ -226,7 +226,7 @@ export class Gateway {
       this.logger.info({ drainMs }, 'gateway stopping');
       this.loopDelay.disable();
       this.server.close();
-      await this.router.drain(Date.now() + drainMs);
+      await this.router.drain(performance.now() + drainMs);
       for (const adapter of this.adapters.values()) await adapter.stop().catch(() => undefined);
       this.ws.closeAll();
       this.server.closeIdleConnections();

@@ -177,7 +177,8 @@ export class Router {
   }
 
   /**
-   * Stops taking messages and lets running turns finish until `deadline`; turns still running
+   * Stops taking messages and lets running turns finish until `deadline` (on the monotonic
+   * `performance.now()` clock, which a wall-clock change cannot move); turns still running
    * then are interrupted and stay `running` in the log, so the next start continues them.
    * Waiting messages stay `received`: they are durable and run after the restart.
    */
@@ -190,7 +191,7 @@ export class Router {
       }
     }
     const all = () => Promise.allSettled([...this.active]);
-    const timeLeft = deadline - Date.now();
+    const timeLeft = deadline - performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       all().then(() => false),

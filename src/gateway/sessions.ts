@@ -50,6 +50,7 @@ export interface HeldSession {
   session: OpenSession;
   agent: Agent;
   busy: boolean;
+  /** When it was last given back, on the monotonic clock: a wall-clock jump must not close or keep it. */
   lastUsed: number;
 }
 
@@ -92,7 +93,7 @@ export class SessionPool {
       const keys = await this.keyIndex();
       const opened = await this.options.open(key, keys.get(key));
       keys.set(key, opened.session.id);
-      held = { key, ...opened, busy: false, lastUsed: Date.now() };
+      held = { key, ...opened, busy: false, lastUsed: performance.now() };
       this.held.set(key, held);
     }
     held.busy = true;
@@ -106,7 +107,7 @@ export class SessionPool {
     const keys = await this.keyIndex();
     const opened = await this.options.open(key, undefined);
     keys.set(key, opened.session.id);
-    this.held.set(key, { key, ...opened, busy: false, lastUsed: Date.now() });
+    this.held.set(key, { key, ...opened, busy: false, lastUsed: performance.now() });
     return opened.session.id;
   }
 
@@ -117,7 +118,7 @@ export class SessionPool {
 
   give(held: HeldSession): void {
     held.busy = false;
-    held.lastUsed = Date.now();
+    held.lastUsed = performance.now();
   }
 
   /** Forgets a held session (idle, or after a failure that may have left its Agent unusable). */
@@ -126,7 +127,7 @@ export class SessionPool {
     held.agent.close().catch(() => undefined);
   }
 
-  closeIdle(now = Date.now()): void {
+  closeIdle(now = performance.now()): void {
     for (const held of this.held.values()) {
       if (!held.busy && now - held.lastUsed >= this.options.idleMs) this.discard(held);
     }

@@ -137,8 +137,8 @@ export async function spawnServe(home: string, fake: FakeProvider, args: string[
 }
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, message: () => string = () => 'timed out'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
     const value = await probe();
     if (value) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));

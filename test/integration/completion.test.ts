@@ -176,11 +176,11 @@ class ZshPane {
   }
 
   async waitFor(pattern: RegExp): Promise<string> {
-    const deadline = Date.now() + 10_000;
+    const deadline = performance.now() + 10_000;
     for (;;) {
       const screen = await this.tmux('capture-pane', '-p', '-N', '-t', 'z');
       if (pattern.test(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`zsh never showed ${pattern}; the screen:\n${screen}`);
+      if (performance.now() > deadline) throw new Error(`zsh never showed ${pattern}; the screen:\n${screen}`);
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }

@@ -173,19 +173,19 @@ export async function startTui(options: TuiOptions): Promise<TuiSession> {
       await new Promise((resolve) => setTimeout(resolve, key === 'escape' ? 120 : 30));
     },
     async waitFor(text, where = 'screen') {
-      const deadline = Date.now() + 10_000;
+      const deadline = performance.now() + 10_000;
       while (true) {
         const rows = where === 'screen' ? await terminal.screen() : await terminal.allRows();
         const joined = rows.join('\n');
         if (typeof text === 'string' ? joined.includes(text) : text.test(joined)) return rows;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${(await terminal.screen()).join('\n')}`);
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${(await terminal.screen()).join('\n')}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     async idle() {
-      const deadline = Date.now() + 10_000;
+      const deadline = performance.now() + 10_000;
       while (controller.busy) {
-        if (Date.now() > deadline) throw new Error('timed out waiting for the turn to end');
+        if (performance.now() > deadline) throw new Error('timed out waiting for the turn to end');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

@@ -81,11 +81,11 @@ export class TmuxPane {
 
   /** Polls until the text shows up; fails with the screen when it does not. */
   async waitFor(text: string | RegExp, options: { history?: boolean; timeoutMs?: number } = {}): Promise<string> {
-    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    const deadline = performance.now() + (options.timeoutMs ?? 15_000);
     while (true) {
       const shown = await this.capture(options.history);
       if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${await this.capture()}`);
+      if (performance.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${await this.capture()}`);
       await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
     }
   }
@@ -95,9 +95,9 @@ export class TmuxPane {
    * sent before that would be line-buffered by the terminal, Enter becoming a line feed.
    */
   async waitForKeyboard(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (!this.raw().includes('\u001b[?2004h')) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the program to read keys; the screen shows:\n${await this.capture()}`);
+      if (performance.now() > deadline) throw new Error(`timed out waiting for the program to read keys; the screen shows:\n${await this.capture()}`);
       await new Promise((resolvePromise) => setTimeout(resolvePromise, 20));
     }
   }

@@ -93,8 +93,8 @@ export async function start(options: ServeOptions): Promise<void> {
   child.on('exit', (code) => (exited = code));
   child.unref();
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (performance.now() < deadline) {
     const record = readGatewayRecord(files.pidFile);
     if (record && record.pid === child.pid && record.url) {
       process.stdout.write(`gateway started: pid ${record.pid}, ${record.url}\nlogs: ${files.logFile}\ntoken: ${files.token}\n`);
@@ -118,8 +118,8 @@ export async function stop(): Promise<void> {
     return;
   }
   process.kill(record.pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (processAlive(record.pid) && Date.now() < deadline) await sleep(100);
+  const deadline = performance.now() + STOP_TIMEOUT_MS;
+  while (processAlive(record.pid) && performance.now() < deadline) await sleep(100);
   if (processAlive(record.pid)) {
     process.kill(record.pid, 'SIGKILL');
     warn(`the gateway (pid ${record.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s and was killed; unfinished messages resume on the next start`);
