@@ -38,6 +38,7 @@ const quick = argv.includes('--quick');
 const MESSAGES = Number(option('--messages') ?? (quick ? 2_000 : 10_000));
 const SESSIONS = Number(option('--sessions') ?? (quick ? 50 : 200));
 const CHECKPOINT = Math.min(2_000, Math.floor(MESSAGES / 5));
+const RUN_TIMEOUT_MS = 30_000;
 
 function option(name: string): string | undefined {
   const index = argv.indexOf(name);
@@ -132,14 +133,6 @@ async function gatewayLoad(url: string, options: { total: number; sessions: numb
   const started = performance.now();
   await Promise.all(
     clients.map(async (client: any, index: number) => {
-      let finish: ((payload: any) => void) | undefined;
-      let current: string | undefined;
-      let lastError = '';
-      client.onEvent((event: string, payload: any) => {
-        if (payload.messageId !== current) return;
-        if (event === 'error' && !payload.retryable) lastError = payload.message;
-        if (event === 'done') finish?.(payload);
-      });
       let n = 0;
       let slot = started + (options.intervalMs * index) / options.sessions;
       while (sent < options.total) {
@@ -152,10 +145,18 @@ async function gatewayLoad(url: string, options: { total: number; sessions: numb
         sent++;
         n++;
         const t0 = performance.now();
-        const finished = new Promise<any>((resolve) => (finish = resolve));
-        const receipt = await client.request('chat.send', { key: `bench:dm:s${index}`, text: `s${index}-${options.prefix}${n}` });
-        current = receipt.messageId;
-        const result = await finished;
+        let lastError = '';
+        // chat() follows the run from its acknowledgement on: no event is missed however frames batch.
+        const run = client.chat({ key: `bench:dm:s${index}`, text: `s${index}-${options.prefix}${n}` }, (event: any) => {
+          if (event.type === 'error' && !event.retryable) lastError = event.message;
+        });
+        // A run that never ends is a failure to report, not a bench that hangs.
+        let timer: NodeJS.Timeout | undefined;
+        const result = await Promise.race([
+          run.done.catch((error: Error) => ({ status: error.message })),
+          new Promise<{ status: string }>((resolve) => (timer = setTimeout(() => resolve({ status: `no done event within ${RUN_TIMEOUT_MS / 1000} s` }), RUN_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
         latencies.push(performance.now() - t0);
         if (result.status !== 'ok') failures.push(lastError || result.status);
         done++;

@@ -62,24 +62,9 @@ export interface SentMessage {
 /** Sends over `chat.send` and collects the run's events until `done`. */
 export async function send(client: GatewayClient, params: { key?: string; text: string; messageId?: string }): Promise<SentMessage> {
   const events: AgentEvent[] = [];
-  const early: Array<AgentEvent & { messageId: string }> = [];
-  let id: string | undefined;
-  let finish!: (done: DoneEvent) => void;
-  const done = new Promise<DoneEvent>((resolve) => (finish = resolve));
-  const take = (event: AgentEvent) => {
-    events.push(event);
-    if (event.type === 'done') finish(event);
-  };
-  const stop = client.onEvent((_name, payload) => {
-    if (!payload?.messageId) return;
-    if (id === undefined) early.push(payload);
-    else if (payload.messageId === id) take(payload);
-  });
-  const receipt = await client.request('chat.send', params);
-  id = receipt.messageId;
-  for (const event of early.splice(0)) if (event.messageId === id) take(event);
-  void done.then(stop);
-  return { receipt, events, done };
+  const run = client.chat(params, (event) => events.push(event));
+  const receipt = (await run.receipt) as SentMessage['receipt'];
+  return { receipt, events, done: run.done };
 }
 
 export function transcript(home: string, id: string): Array<Record<string, any>> {

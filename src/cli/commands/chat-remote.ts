@@ -40,28 +40,13 @@ export async function chatRemote(prompt: string, options: ChatOptions, output: (
   if (process.stderr.isTTY) process.stderr.write(`${paint(process.stderr, 'dim', `gateway ${url}, session ${key}`)}\n`);
 
   let messageId: string | undefined;
-  const early: Array<{ messageId: string; event: AgentEvent }> = [];
-  const done = new Promise<DoneEvent>((resolve, reject) => {
-    const take = (event: AgentEvent) => {
-      output(event);
-      if (event.type === 'done') resolve(event);
-    };
-    client.onEvent((name, payload) => {
-      if (name === 'message' || !payload?.messageId) return;
-      const { key: _key, messageId: id, ...event } = payload as AgentEvent & { key: string; messageId: string };
-      if (messageId === undefined) early.push({ messageId: id, event: event as AgentEvent });
-      else if (id === messageId) take(event as AgentEvent);
-    });
-    client.onClose(() =>
-      reject(new OpenclawError('gateway_disconnected', `the gateway closed the connection before the answer was complete; it stays in session ${key}`, { hint: `Read it with: openclaw chat --remote -r ${key} -p "..."` })),
-    );
-    client
-      .request('chat.send', { key, text: prompt })
-      .then((receipt: { messageId: string }) => {
-        messageId = receipt.messageId;
-        for (const item of early.splice(0)) if (item.messageId === messageId) take(item.event);
-      })
-      .catch(reject);
+  const run = client.chat({ key, text: prompt }, output);
+  run.receipt.then((receipt) => (messageId = receipt.status === 'accepted' ? receipt.messageId : undefined)).catch(() => undefined);
+  const done = run.done.catch((error: unknown) => {
+    if (error instanceof OpenclawError && error.code === 'gateway_disconnected') {
+      throw new OpenclawError('gateway_disconnected', `the gateway closed the connection before the answer was complete; it stays in session ${key}`, { hint: `Read it with: openclaw chat --remote -r ${key} -p "..."` });
+    }
+    throw error;
   });
 
   let interrupts = 0;
