@@ -4,6 +4,7 @@ import { ExitCode, OpenclawError } from '../errors.js';
 import { storeWorkspace } from '../policy/policy.js';
 import { writeJsonFile } from '../store/atomic.js';
 import { withFileLock } from '../store/lock.js';
+import { stillRunning, thisProcess, type ProcessMark } from '../store/owner.js';
 import { ensureDir, type StorePaths } from '../store/paths.js';
 
 export const DEFAULT_PORT = 18789;
@@ -31,8 +32,7 @@ export function gatewayPaths(paths: StorePaths): GatewayPaths {
 }
 
 /** The pid file's content: which process serves this store, and where. */
-export interface GatewayRecord {
-  pid: number;
+export interface GatewayRecord extends ProcessMark {
   started: string;
   version: string;
   /** Set once listening. */
@@ -46,7 +46,7 @@ const held = new Set<string>();
 
 /**
  * One gateway per store: the pid file names the process that serves it. A record whose process
- * is gone (kill -9, a reboot) is taken over; a live one makes a second gateway refuse to start.
+ * is gone (kill -9, a reboot; see store/owner.ts) is taken over; a live one makes a second gateway refuse to start.
  */
 export class GatewayPidFile {
   private released = false;
@@ -66,7 +66,7 @@ export class GatewayPidFile {
           hint: 'Stop it with `openclaw serve stop`, or give this one its own store with OPENCLAW_HOME.',
         });
       }
-      const file = new GatewayPidFile(path, { pid: process.pid, started: new Date().toISOString(), version });
+      const file = new GatewayPidFile(path, { ...thisProcess(), started: new Date().toISOString(), version });
       file.write();
       held.add(path);
       return file;
@@ -103,22 +103,8 @@ export function readGatewayRecord(path: string): GatewayRecord | undefined {
   } catch {
     return undefined;
   }
-  if (typeof record?.pid !== 'number' || !processAlive(record.pid)) return undefined;
+  if (typeof record?.pid !== 'number' || !stillRunning(record)) return undefined;
   return record;
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped: an init that does not reap) is not alive.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 /** The running gateway's `/status`, or why it could not be had (`serve status`, `channels status`). */

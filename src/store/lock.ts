@@ -1,6 +1,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ExitCode, OpenclawError } from '../errors.js';
+import { stillRunning, thisProcess, type ProcessMark } from './owner.js';
 
 /**
  * A cross-process critical section of milliseconds (index read-modify-write, taking a session).
@@ -28,8 +29,7 @@ export async function withFileLock<T>(target: string, work: () => Promise<T> | T
   }
 }
 
-interface Owner {
-  pid: number;
+interface Owner extends ProcessMark {
   host: string;
   since: string;
 }
@@ -40,7 +40,7 @@ let releaseOnExit = false;
 
 /**
  * The single writer of a session. The owner's pid is in `<id>.lock`; a lock whose process is gone
- * (kill -9, power loss) is taken over at once, so a crash never leaves a session stuck.
+ * (kill -9, power loss, a zombie, its pid reused: see owner.ts) is taken over at once, so a crash never leaves a session stuck.
  * Acquire inside `withFileLock` so two processes cannot both take over the same stale lock.
  */
 export class SessionWriterLock {
@@ -69,7 +69,7 @@ export class SessionWriterLock {
         },
       );
     }
-    const mine: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    const mine: Owner = { ...thisProcess(), host: hostname(), since: new Date().toISOString() };
     writeFileSync(path, JSON.stringify(mine), { mode: 0o600 });
     const lock = new SessionWriterLock(path);
     held.set(path, lock);
@@ -107,11 +107,6 @@ function readOwner(path: string): Owner | undefined {
 }
 
 function isAlive(owner: Owner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  // Another machine's process (a store on a shared disk) cannot be checked from here.
+  return owner.host !== hostname() || stillRunning(owner);
 }

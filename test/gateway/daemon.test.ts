@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { processAlive } from '../../src/gateway/pidfile.js';
+import { stillRunning } from '../../src/store/owner.js';
 import { FakeProvider } from '../fixtures/fake-provider.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { API_KEY, echo, spawnServe, startGateway, TOKEN, writeConfig } from './helpers.js';
@@ -26,7 +26,7 @@ afterEach(() => {
   const pidFile = join(home.path, 'gateway', 'gateway.pid');
   if (existsSync(pidFile)) {
     const { pid } = JSON.parse(readFileSync(pidFile, 'utf8'));
-    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+    if (stillRunning({ pid })) process.kill(pid, 'SIGKILL');
   }
   home.cleanup();
 });
@@ -76,7 +76,7 @@ describe('serve start | status | stop | logs', () => {
     const stopped = await cli(['serve', 'stop']);
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toBe(`gateway stopped (pid ${pid})\n`);
-    expect(processAlive(Number(pid))).toBe(false);
+    expect(stillRunning({ pid: Number(pid) })).toBe(false);
     const after = await cli(['serve', 'status']);
     expect(after.code).toBe(1);
     expect(after.stdout).toBe('no gateway is running\n');

@@ -7,6 +7,7 @@ import { OpenclawError } from '../../src/errors.js';
 import { storePaths, type StorePaths } from '../../src/store/paths.js';
 import { SessionStore, type OpenSession } from '../../src/store/sessions.js';
 import { readTranscript, type TranscriptHeader } from '../../src/store/transcript.js';
+import { thisProcess } from '../../src/store/owner.js';
 import { tempDir } from '../helpers/cli.js';
 
 const DIST_STORE = resolve(import.meta.dirname, '../../dist/store');
@@ -53,6 +54,25 @@ async function open(id: string): Promise<OpenSession> {
 }
 
 /** Awaits a promise that must reject with an OpenclawError, and returns that error. */
+/** A process that has exited but is never reaped: its parent (a shell that exec'ed sleep) never waits. */
+async function unreapedChild(): Promise<{ pid: number; parent: ChildProcess }> {
+  const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = await new Promise<number>((resolvePid) => parent.stdout!.once('data', (chunk) => resolvePid(Number(String(chunk).trim()))));
+  for (let tries = 0; tries < 200 && procState(pid) !== 'Z'; tries++) await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  expect(procState(pid)).toBe('Z');
+  return { pid, parent };
+}
+
+function procState(pid: number): string | undefined {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+}
+
+function readParentStart(): number | undefined {
+  const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+}
+
 async function rejection(promise: Promise<unknown>): Promise<OpenclawError> {
   const error = await promise.then(
     () => undefined,
@@ -247,6 +267,38 @@ describe('SessionWriterLock', () => {
     expect(JSON.parse(readFileSync(lockFile(id), 'utf8')).pid).toBe(process.pid);
     session.close();
     expect(existsSync(lockFile(id))).toBe(false);
+  });
+
+  it('takes over a lock whose holder is a zombie (killed, never reaped by the container\'s init)', async () => {
+    const id = await createClosed();
+    const zombie = await unreapedChild();
+    try {
+      writeFileSync(lockFile(id), JSON.stringify({ pid: zombie.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+      const session = await open(id);
+      expect(JSON.parse(readFileSync(lockFile(id), 'utf8')).pid).toBe(process.pid);
+      session.close();
+    } finally {
+      zombie.parent.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a lock whose pid now belongs to another process, or that an earlier boot left', async () => {
+    const mine = thisProcess();
+    for (const stale of [
+      { ...mine, pid: process.ppid, start: 1 }, // a live pid, but a process started at another time
+      { ...mine, pid: process.ppid, boot: 'an-earlier-boot' },
+    ]) {
+      const id = await createClosed();
+      writeFileSync(lockFile(id), JSON.stringify({ ...stale, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+      const session = await open(id);
+      expect(JSON.parse(readFileSync(lockFile(id), 'utf8'))).toMatchObject({ pid: process.pid, start: mine.start, boot: mine.boot });
+      session.close();
+    }
+    // Its own mark, from a live process, still holds.
+    const id = await createClosed();
+    const parent = { pid: process.ppid, ...(readParentStart() ? { start: readParentStart() } : {}), boot: mine.boot };
+    writeFileSync(lockFile(id), JSON.stringify({ ...parent, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    expect((await rejection(store.open(id))).message).toContain(`in use by another openclaw process (pid ${process.ppid}`);
   });
 
   it('takes over a lock file that does not parse', async () => {

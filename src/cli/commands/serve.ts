@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { ExitCode, OpenclawError, usageError } from '../../errors.js';
 import { readToken } from '../../gateway/auth.js';
-import { DEFAULT_PORT, fetchStatus, gatewayPaths, processAlive, readGatewayRecord } from '../../gateway/pidfile.js';
+import { DEFAULT_PORT, fetchStatus, gatewayPaths, readGatewayRecord } from '../../gateway/pidfile.js';
+import { stillRunning } from '../../store/owner.js';
 import { loadConfig } from '../../store/config.js';
 import type { Config } from '../../store/config-schema.js';
 import { ensureDir, storePaths, type StorePaths } from '../../store/paths.js';
@@ -119,8 +120,8 @@ export async function stop(): Promise<void> {
   }
   process.kill(record.pid, 'SIGTERM');
   const deadline = performance.now() + STOP_TIMEOUT_MS;
-  while (processAlive(record.pid) && performance.now() < deadline) await sleep(100);
-  if (processAlive(record.pid)) {
+  while (stillRunning(record) && performance.now() < deadline) await sleep(100);
+  if (stillRunning(record)) {
     process.kill(record.pid, 'SIGKILL');
     warn(`the gateway (pid ${record.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s and was killed; unfinished messages resume on the next start`);
   }
