@@ -5,8 +5,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { ProviderError, streamCut } from './failure.js';
-import { callerSignal, httpFetch } from './http-transport.js';
-import { jsonBody } from './openai-chat.js';
+import { callerSignal, httpFetch, jsonBody } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
