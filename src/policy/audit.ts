@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getPath, resolveKey } from '../store/config.js';
+import { deletePath, getPath, resolveKey } from '../store/config.js';
 import { SECRET_CONFIG_KEYS, type Config } from '../store/config-schema.js';
 import type { StorePaths } from '../store/paths.js';
 import { ApprovalStore } from './approvals.js';
@@ -99,7 +99,7 @@ export function securityAudit(input: AuditInput): Finding[] {
   for (const file of [paths.config, join(input.cwd, '.openclaw', 'settings.json')]) {
     if (!existsSync(file)) continue;
     let text = readFileSync(file, 'utf8');
-    if (file === paths.config) for (const { value } of tokens) text = text.split(JSON.stringify(value)).join('""');
+    if (file === paths.config) text = withoutChannelTokens(text);
     if (redactor.redact(text) !== text) {
       findings.push({
         id: 'secret-in-config',
@@ -172,6 +172,19 @@ export function securityAudit(input: AuditInput): Finding[] {
 }
 
 /** The channel secrets held in the config file itself (`env`: the variable that could hold it instead, if any). */
+/** The config file's text without the channel tokens' own keys (a value elsewhere stays, even the same one). */
+function withoutChannelTokens(text: string): string {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch {
+    return text; // a file that does not parse is looked at as it is
+  }
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return text;
+  for (const key of Object.keys(SECRET_CONFIG_KEYS)) deletePath(stored as Record<string, unknown>, resolveKey(key));
+  return JSON.stringify(stored);
+}
+
 function channelTokens(config: Config): Array<{ key: string; env: string; value: string }> {
   return Object.entries(SECRET_CONFIG_KEYS).flatMap(([key, env]) => {
     const value = getPath(config, resolveKey(key));

@@ -221,7 +221,8 @@ function setPath(object: Record<string, unknown>, path: string[], value: unknown
   current[path[path.length - 1]] = value;
 }
 
-function deletePath(object: Record<string, unknown>, path: string[]): boolean {
+/** Removes the value at a path, and the objects it leaves empty; false when there was none. */
+export function deletePath(object: Record<string, unknown>, path: string[]): boolean {
   if (path.length === 0) return false;
   const parent = getPath(object, path.slice(0, -1));
   const last = path[path.length - 1];

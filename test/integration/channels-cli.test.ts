@@ -189,4 +189,11 @@ describe('security audit and doctor with a channel token in the config', () => {
     const doctor = JSON.parse((await cli(['doctor', '--json'])).stdout);
     expect(doctor.checks.find((check: { id: string }) => check.id === 'channels')).toMatchObject({ status: 'ok' });
   });
+
+  it('still flags a key pasted elsewhere in the file, even one equal to the channel token', async () => {
+    const secret = 'sk-proj-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    writeConfig({ channels: { telegram: { token: secret } }, providers: { openai: { apiKey: secret } } });
+    const report = JSON.parse((await cli(['security', 'audit', '--json'])).stdout);
+    expect(report.findings).toContainEqual(expect.objectContaining({ id: 'secret-in-config', severity: 'high' }));
+  });
 });
