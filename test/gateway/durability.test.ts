@@ -1,19 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../src/gateway/client.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { tempDir } from '../helpers/cli.js';
 import { assistantText, connect, echo, inboundLog, send, sessionsByKey, spawnServe, startGateway, TOKEN, waitFor, writeConfig, type ServeProcess } from './helpers.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 const running: ServeProcess[] = [];
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   echo(fake);

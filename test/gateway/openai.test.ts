@@ -1,23 +1,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { tempDir } from '../helpers/cli.js';
 import { assistantText, echo, inboundLog, sessionsByKey, startGateway, TOKEN, userTexts, waitFor } from './helpers.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let gateway: Gateway;
 let client: OpenAI;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(async () => {
   fake.reset();
   echo(fake);

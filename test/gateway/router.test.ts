@@ -1,21 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/gateway/client.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { tempDir } from '../helpers/cli.js';
 import { assistantText, connect, echo, send, sessionsByKey, startGateway, userTexts, waitFor } from './helpers.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let gateway: Gateway;
 let client: GatewayClient;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   echo(fake);

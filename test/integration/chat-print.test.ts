@@ -1,22 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProvider, type RecordedRequest } from '../fixtures/fake-provider.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RecordedRequest } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { BIN, runCli, tempDir, type CliOptions } from '../helpers/cli.js';
 
 const API_KEY = 'sk-test-4f9a2c7e1b3d5f6a8c0e';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-home-');

@@ -5,22 +5,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { runCli, tempDir, type CliOptions } from '../helpers/cli.js';
 import { TmuxPane } from '../tui/tmux.js';
 
 const ESC = '\u001b[';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-conventions-');

@@ -1,21 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../helpers/fake.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { TmuxPane } from '../tui/tmux.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 const panes: TmuxPane[] = [];
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-init-home-');

@@ -3,22 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProvider, type RecordedRequest } from '../fixtures/fake-provider.js';
+import { type RecordedRequest } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { runCli, tempDir, type CliOptions } from '../helpers/cli.js';
 
 /** A real MCP server from npm, run over stdio with `node` as any user would configure it. */
 const FILESYSTEM_SERVER = resolve(import.meta.dirname, '../../node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-home-');

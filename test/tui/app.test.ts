@@ -1,21 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProvider, type RecordedRequest } from '../fixtures/fake-provider.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RecordedRequest } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { tempDir } from '../helpers/cli.js';
 import { ESC, startTui, type TuiOptions, type TuiSession } from './harness.js';
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 let tui: TuiSession | undefined;
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-tui-home-');

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeProvider, type RecordedRequest } from '../fixtures/fake-provider.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RecordedRequest } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 import { tempDir } from '../helpers/cli.js';
 import { TmuxPane } from './tmux.js';
 
@@ -9,17 +10,11 @@ import { TmuxPane } from './tmux.js';
  * `openclaw chat` in a real pseudo-terminal (tmux), against the loopback fake provider: what a
  * person at a terminal does, end to end.
  */
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 const panes: TmuxPane[] = [];
 
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
   fake.reset();
   home = tempDir('openclaw-e2e-home-');

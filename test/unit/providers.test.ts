@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProvider, toAnthropicMessages } from '../../src/providers/anthropic.js';
 import type { ProviderConnection } from '../../src/providers/connection.js';
 import { classifyFailure, ProviderError } from '../../src/providers/failure.js';
@@ -7,17 +7,11 @@ import { OpenAIChatProvider, toChatMessages } from '../../src/providers/openai-c
 import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 import { retryDelay, streamWithRetry, type RetryPolicy } from '../../src/providers/retry.js';
 import type { AssistantMessage, Message, ModelRequest, ModelStreamEvent, Provider } from '../../src/providers/types.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { useFakeProvider } from '../helpers/fake.js';
 
 const wire = (name: string) => readFileSync(new URL(`../fixtures/wire/${name}`, import.meta.url), 'utf8');
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await FakeProvider.start();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 beforeEach(() => {
   fake.reset();
 });
