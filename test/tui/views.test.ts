@@ -7,12 +7,14 @@ import type { ApprovalAnswer, ApprovalRequest } from '../../src/agent/loop.js';
 import { commandsMatching } from '../../src/tui/commands.js';
 import { ApprovalPrompt, approvalHeight } from '../../src/tui/components/approval.js';
 import { ReplyTail, RunningTools, ThinkingTail } from '../../src/tui/components/live.js';
+import { SessionPicker } from '../../src/tui/components/picker.js';
 import { CompletionList } from '../../src/tui/components/prompt.js';
 import { StatusLine } from '../../src/tui/components/status.js';
 import { ThemeContext } from '../../src/tui/components/theme-context.js';
 import { Proposal, ToolResult } from '../../src/tui/components/transcript.js';
 import { diffRows } from '../../src/tui/diff.js';
 import { ReplyStream } from '../../src/tui/reply-stream.js';
+import type { SessionMeta } from '../../src/store/sessions.js';
 import { plainTheme, type Theme } from '../../src/tui/theme.js';
 
 const theme = plainTheme();
@@ -129,6 +131,19 @@ describe('approval view', () => {
     expect(answers).toEqual([{ decision: 'deny', reason: 'use pnpm' }]);
   });
 
+  it('takes keys typed faster than they were read, Enter included, as if typed one by one', async () => {
+    const { view, answers } = ask();
+    view.stdin.write('nuse pnpm\r');
+    await tick();
+    expect(answers).toEqual([{ decision: 'deny', reason: 'use pnpm' }]);
+    const slow = ask();
+    slow.view.stdin.write('n');
+    await tick();
+    slow.view.stdin.write('not now\r');
+    await tick();
+    expect(slow.answers).toEqual([{ decision: 'deny', reason: 'not now' }]);
+  });
+
   it('Esc denies', async () => {
     const { view, answers } = ask();
     view.stdin.write('\u001b');
@@ -217,5 +232,36 @@ describe('status line', () => {
     const frame = show(h(StatusLine, { status, width: 30 })).lastFrame()!;
     expect(frame.length).toBeLessThanOrEqual(30);
     expect(frame).toContain('full mode');
+  });
+});
+
+describe('session picker', () => {
+  const sessions = ['fix the build', 'write the docs', 'fix flaky tests'].map(
+    (title, index) => ({ id: `20261204-10000${index}-abcdef`, title, updated: `2026-12-04T10:00:0${index}.000Z` }) as SessionMeta,
+  );
+
+  function pick() {
+    const picked: Array<string | undefined> = [];
+    const view = show(h(SessionPicker, { sessions, onPick: (id: string | undefined) => picked.push(id), width: 100 }));
+    return { view, picked };
+  }
+
+  it('filters as you type and opens the chosen one on Enter', async () => {
+    const { view, picked } = pick();
+    for (const key of ['f', 'l', 'a']) {
+      view.stdin.write(key);
+      await tick(5);
+    }
+    expect(view.lastFrame()).toContain('matching "fla"');
+    view.stdin.write('\r');
+    await tick();
+    expect(picked).toEqual([sessions[2].id]);
+  });
+
+  it('takes a filter typed faster than it was read, its Enter included', async () => {
+    const { view, picked } = pick();
+    view.stdin.write('docs\r');
+    await tick();
+    expect(picked).toEqual([sessions[1].id]);
   });
 });

@@ -1,9 +1,9 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import { useState } from 'react';
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/loop.js';
 import type { PendingApproval } from '../controller.js';
 import { EMPTY_DRAFT, type Draft } from '../input/draft.js';
-import { editDraft } from '../input/keys.js';
+import { editDraft, keystrokes } from '../input/keys.js';
 import { draftRows } from '../input/layout.js';
 import { truncate, wrapRows } from '../text.js';
 import { useTheme } from './theme-context.js';
@@ -22,6 +22,39 @@ export function approvalHeight(approval: PendingApproval, width: number): number
 
 type Stage = 'choose' | 'confirm-always' | 'reason';
 
+interface PromptState {
+  stage: Stage;
+  reason: Draft;
+}
+
+/** What one key does to the prompt: a new state, or the answer. */
+export function approvalStep(state: PromptState, input: string, key: Key, ruleCanCover: boolean): { state: PromptState; answer?: ApprovalAnswer } {
+  const choice = input.toLowerCase();
+  const to = (stage: Stage) => ({ state: { ...state, stage } });
+  switch (state.stage) {
+    case 'choose':
+      if (choice === 'y') return { state, answer: { decision: 'allow', scope: 'once' } };
+      if (choice === 's' && ruleCanCover) return { state, answer: { decision: 'allow', scope: 'session' } };
+      if (choice === 'a' && ruleCanCover) return to('confirm-always');
+      if (choice === 'n') return to('reason');
+      if (key.escape) return { state, answer: { decision: 'deny' } };
+      return { state };
+    case 'confirm-always':
+      if (key.return || choice === 'y') return { state, answer: { decision: 'allow', scope: 'always' } };
+      if (key.escape || choice === 'n') return to('choose');
+      return { state };
+    case 'reason': {
+      if (key.return) {
+        const text = state.reason.text.trim();
+        return { state, answer: text ? { decision: 'deny', reason: text } : { decision: 'deny' } };
+      }
+      if (key.escape) return { state, answer: { decision: 'deny' } };
+      const next = editDraft(state.reason, input === '\n' ? ' ' : input, { ...key, shift: false, meta: false });
+      return next ? { state: { ...state, reason: { text: next.text.replace(/\n/g, ' '), cursor: Math.min(next.cursor, next.text.length) } } } : { state };
+    }
+  }
+}
+
 /**
  * Asks whether a tool call may run: `y` once, `s` for this session, `a` always (the rule is
  * shown before it is saved), `n` to deny with a reason for the model, Esc to deny.
@@ -35,25 +68,19 @@ export function ApprovalPrompt({ approval, onAnswer, width }: { approval: Pendin
   const ruleText = rules.join(', ');
 
   useInput((input, key) => {
-    if (stage === 'choose') {
-      const choice = input.toLowerCase();
-      if (choice === 'y') onAnswer({ decision: 'allow', scope: 'once' });
-      else if (choice === 's' && rules.length > 0) onAnswer({ decision: 'allow', scope: 'session' });
-      else if (choice === 'a' && rules.length > 0) setStage('confirm-always');
-      else if (choice === 'n') setStage('reason');
-      else if (key.escape) onAnswer({ decision: 'deny' });
-    } else if (stage === 'confirm-always') {
-      if (key.return || input.toLowerCase() === 'y') onAnswer({ decision: 'allow', scope: 'always' });
-      else if (key.escape || input.toLowerCase() === 'n') setStage('choose');
-    } else if (key.return) {
-      const text = reason.text.trim();
-      onAnswer(text ? { decision: 'deny', reason: text } : { decision: 'deny' });
-    } else if (key.escape) {
-      onAnswer({ decision: 'deny' });
-    } else {
-      const next = editDraft(reason, input === '\n' ? ' ' : input, { ...key, shift: false, meta: false });
-      if (next) setReason({ text: next.text.replace(/\n/g, ' '), cursor: Math.min(next.cursor, next.text.length) });
+    // One key at a time, so a chunk typed faster than it was read ("no new files⏎") still ends
+    // with Enter: Ink hands such a chunk over whole.
+    let state: PromptState = { stage, reason };
+    for (const [piece, pieceKey] of keystrokes(input, key)) {
+      const step = approvalStep(state, piece, pieceKey, rules.length > 0);
+      if (step.answer) {
+        onAnswer(step.answer);
+        return;
+      }
+      state = step.state;
     }
+    setStage(state.stage);
+    setReason(state.reason);
   });
 
   const question = `Allow ${request.tool}${target ? `: ${target}` : ''}?`;

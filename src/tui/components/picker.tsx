@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import type { SessionMeta } from '../../store/sessions.js';
+import { keystrokes } from '../input/keys.js';
 import { truncate } from '../text.js';
 import { useTheme } from './theme-context.js';
 
@@ -15,20 +16,32 @@ export function SessionPicker({ sessions, onPick, width }: { sessions: SessionMe
   const theme = useTheme();
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState(0);
-  const lower = filter.toLowerCase();
-  const matching = sessions.filter((meta) => !lower || meta.title.toLowerCase().includes(lower) || meta.id.includes(lower));
+  const matchingFor = (text: string) => {
+    const lower = text.toLowerCase();
+    return sessions.filter((meta) => !lower || meta.title.toLowerCase().includes(lower) || meta.id.includes(lower));
+  };
+  const matching = matchingFor(filter);
   const index = Math.min(selected, Math.max(0, matching.length - 1));
 
   useInput((input, key) => {
-    if (key.escape) onPick(undefined);
-    else if (key.return) onPick(matching[index]?.id);
-    else if (key.upArrow) setSelected(Math.max(0, index - 1));
-    else if (key.downArrow) setSelected(Math.min(matching.length - 1, index + 1));
-    else if (key.backspace) setFilter(filter.slice(0, -1));
-    else if (input && !key.ctrl && !key.meta) {
-      setFilter(filter + input);
-      setSelected(0);
+    // Key by key: a filter typed faster than it was read arrives with its Enter in one chunk.
+    let text = filter;
+    let at = selected;
+    for (const [piece, pieceKey] of keystrokes(input, key)) {
+      const list = matchingFor(text);
+      const current = Math.min(at, Math.max(0, list.length - 1));
+      if (pieceKey.escape) return onPick(undefined);
+      if (pieceKey.return) return onPick(list[current]?.id);
+      if (pieceKey.upArrow) at = Math.max(0, current - 1);
+      else if (pieceKey.downArrow) at = Math.min(list.length - 1, current + 1);
+      else if (pieceKey.backspace) text = text.slice(0, -1);
+      else if (piece && !pieceKey.ctrl && !pieceKey.meta) {
+        text += piece;
+        at = 0;
+      }
     }
+    setFilter(text);
+    setSelected(at);
   });
 
   const first = Math.max(0, Math.min(index - VISIBLE + 1, matching.length - VISIBLE));

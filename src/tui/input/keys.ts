@@ -15,6 +15,18 @@ export function isSubmit(input: string, key: Key, draft: Draft): boolean {
 }
 
 /**
+ * Ink's input split into single keys. Keys typed faster than the program reads them (or sent by
+ * a script) reach `useInput` as one chunk of text, where a carriage return is the Enter key;
+ * pastes come through bracketed paste, separately. A chunk that is one key stays as it is.
+ */
+export function keystrokes(input: string, key: Key): Array<[string, Key]> {
+  const characters = [...input];
+  if (characters.length <= 1 || key.ctrl || key.meta || key.escape) return [[input, key]];
+  const plain: Key = { ...key, return: false };
+  return characters.map((character) => (character === '\r' ? ['', { ...plain, return: true }] : [character, plain]));
+}
+
+/**
  * The editing keys every text field shares (typing, deleting, moving within a line, the
  * readline shortcuts). Returns undefined for keys it does not handle.
  */
