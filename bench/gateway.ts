@@ -8,8 +8,9 @@
  *   - 200 sessions, each a WebSocket client sending its next message when the previous one is
  *     done (closed loop), 10,000 messages in all: messages per second;
  *   - the latency the gateway adds while the same 200 sessions send 1,000 messages a second (the
- *     budget's rate), and again at half the measured throughput: end-to-end p50/p99 minus the
- *     p50/p99 of the same streamed call made straight to the fake provider at the same rate;
+ *     budget's rate; three windows of 10 s, judged by their median), and again at half the
+ *     measured throughput: end-to-end p50/p99 minus the p50/p99 of the same streamed call made
+ *     straight to the fake provider at the same rate, right after each window;
  *   - RSS after the 10,000 messages, against the RSS after the first 2,000 (memory flat);
  *   - nothing lost or duplicated: every session's transcript holds exactly its own messages.
  * The gateway runs with gateway.maxConcurrent = 200 (one run per session at once; the default
@@ -48,6 +49,10 @@ function option(name: string): string | undefined {
 const began = Date.now();
 function log(message: string): void {
   process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+}
+
+function median(values: number[]): number {
+  return percentile(values, 0.5);
 }
 
 function percentile(values: number[], q: number): number {
@@ -303,12 +308,16 @@ async function main(): Promise<void> {
     // 1,000/s), in the sessions the throughput phase opened; each against the same rate straight to
     // the provider.
     await sleep(3_000); // let the saturated phase's garbage be collected: these phases measure a steady rate
-    const budgetRate = await pacedLatency(gateway.url, provider.baseUrl, 1000, 'k');
+    // The budget's rate in three windows: one 10 s window's p99 moves with this shared machine
+    // (the direct calls' own p99 ranges 40-280 ms for a 20 ms provider); the verdict is the median.
+    const budgetRate: PacedResult[] = [];
+    for (const prefix of quick ? ['k'] : ['k', 'l', 'm']) budgetRate.push(await pacedLatency(gateway.url, provider.baseUrl, 1000, prefix));
     const halfRate = await pacedLatency(gateway.url, provider.baseUrl, Math.max(10, Math.min(1000, Math.floor(rate / 2))), 'h');
     const saturated50 = percentile(load.latencies, 0.5);
     const saturated99 = percentile(load.latencies, 0.99);
-    const checked = audit(home, MESSAGES + budgetRate.messages + halfRate.messages);
-    const failures = [...load.failures, ...budgetRate.failures, ...halfRate.failures];
+    const paced = [...budgetRate, halfRate];
+    const checked = audit(home, MESSAGES + paced.reduce((sum, phase) => sum + phase.messages, 0));
+    const failures = [...load.failures, ...paced.flatMap((phase) => phase.failures)];
 
     rows.push({ metric: `throughput (${SESSIONS} sessions, ${PROVIDER_DELAY_MS} ms provider)`, value: `${rate.toFixed(0)} msg/s (gateway CPU ${cpuPerMessage.toFixed(2)} ms/msg)`, budget: '≥ 1,000 msg/s', verdict: rate >= 1000 ? 'PASS' : '**FAIL**' });
     rows.push({
@@ -317,18 +326,23 @@ async function main(): Promise<void> {
       budget: 'info',
       verdict: '–',
     });
-    for (const [phase, budget] of [[budgetRate, '< 50 ms'], [halfRate, 'info']] as const) {
-      const at = `at ${phase.pace} msg/s`;
-      const achieved = phase.achieved < phase.pace * 0.97 ? ` (sent ${phase.achieved.toFixed(0)} msg/s)` : '';
-      rows.push({ metric: `added latency p50 ${at}`, value: `${(phase.p50 - phase.d50).toFixed(1)} ms (${phase.p50.toFixed(1)} vs ${phase.d50.toFixed(1)} direct)${achieved}`, budget: 'info', verdict: '–' });
-      const added = phase.p99 - phase.d99;
+    for (const [windows, budget] of [[budgetRate, '< 50 ms'], [[halfRate], 'info']] as const) {
+      const pace = windows[0].pace;
+      const several = windows.length > 1 ? ` (median of ${windows.length} windows of 10 s)` : '';
+      const at = `at ${pace} msg/s${several}`;
+      const short = windows.filter((phase) => phase.achieved < pace * 0.97);
+      const achieved = short.length > 0 ? ` (sent ${short.map((phase) => phase.achieved.toFixed(0)).join(', ')} msg/s)` : '';
+      const each = (field: (phase: PacedResult) => string) => (windows.length > 1 ? `; windows: ${windows.map(field).join(', ')}` : '');
+      const added50 = median(windows.map((phase) => phase.p50 - phase.d50));
+      rows.push({ metric: `added latency p50 ${at}`, value: `${added50.toFixed(1)} ms${each((phase) => `${phase.p50.toFixed(1)} vs ${phase.d50.toFixed(1)}`)}${windows.length === 1 ? ` (${windows[0].p50.toFixed(1)} vs ${windows[0].d50.toFixed(1)} direct)` : ' direct'}${achieved}`, budget: 'info', verdict: '–' });
+      const added = median(windows.map((phase) => phase.p99 - phase.d99));
       rows.push({
         metric: `added latency p99 ${at}`,
-        value: `${added.toFixed(1)} ms (${phase.p99.toFixed(1)} vs ${phase.d99.toFixed(1)} direct)${achieved}`,
+        value: `${added.toFixed(1)} ms${each((phase) => `${(phase.p99 - phase.d99).toFixed(1)} (${phase.p99.toFixed(1)} vs ${phase.d99.toFixed(1)} direct)`)}${windows.length === 1 ? ` (${windows[0].p99.toFixed(1)} vs ${windows[0].d99.toFixed(1)} direct)` : ''}${achieved}`,
         budget,
         verdict: budget === 'info' ? '–' : added < 50 && !achieved ? 'PASS' : '**FAIL**',
       });
-      rows.push({ metric: `gateway event-loop delay p99 / max ${at}`, value: `${phase.loop.p99} / ${phase.loop.max} ms`, budget: 'info', verdict: '–' });
+      rows.push({ metric: `gateway event-loop delay p99 / max at ${pace} msg/s`, value: windows.map((phase) => `${phase.loop.p99} / ${phase.loop.max} ms`).join(', '), budget: 'info', verdict: '–' });
     }
     rows.push({ metric: 'latency p50 / p99 at saturation (closed loop)', value: `${saturated50.toFixed(0)} / ${saturated99.toFixed(0)} ms`, budget: 'info', verdict: '–' });
     rows.push({
