@@ -3,7 +3,7 @@ import { validate } from '../schema.js';
 import type { OpenSession } from '../store/sessions.js';
 import type { AnyTool, ToolContext } from '../tools/types.js';
 import type { CompactionEvent } from './events.js';
-import { messageText, type AssistantMessage, type Message, type Provider, type UserMessage, type Usage } from '../providers/types.js';
+import { messageText, type AssistantMessage, type Message, type Provider, type ToolResultMessage, type UserMessage, type Usage } from '../providers/types.js';
 import { SUMMARY_PREFIX } from '../store/transcript.js';
 import { messageChars, requestChars, type TokenCounter } from './tokens.js';
 
@@ -193,13 +193,32 @@ export function pruneToolResults(messages: Message[]): Message[] {
       break;
     }
   }
-  if (boundary === 0) return messages;
-  return messages.map((message, index) => {
-    if (index >= boundary || message.role !== 'tool' || message.content.length <= PRUNE_ABOVE_CHARS) return message;
+  let out: Message[] | undefined;
+  for (let index = 0; index < boundary; index++) {
+    const message = messages[index];
+    if (message.role !== 'tool' || message.content.length <= PRUNE_ABOVE_CHARS) continue;
+    out ??= messages.slice();
+    out[index] = prunedCopy(message);
+  }
+  // Nothing to trim (a conversation without bulky results): the same array, nothing copied.
+  return out ?? messages;
+}
+
+/**
+ * A trimmed result is made once and then reused: the request of every later turn holds the very
+ * same message object, so what providers derive from a message (its serialized form) stays valid.
+ */
+const pruned = new WeakMap<ToolResultMessage, ToolResultMessage>();
+
+function prunedCopy(message: ToolResultMessage): ToolResultMessage {
+  let copy = pruned.get(message);
+  if (!copy) {
     const half = Math.floor(PRUNE_KEEP_CHARS / 2);
     const trimmed = message.content.length - 2 * half;
-    return { ...message, content: `${message.content.slice(0, half)}\n[... ${trimmed} characters of this older result trimmed from the request; call the tool again if you need them ...]\n${message.content.slice(-half)}` };
-  });
+    copy = { ...message, content: `${message.content.slice(0, half)}\n[... ${trimmed} characters of this older result trimmed from the request; call the tool again if you need them ...]\n${message.content.slice(-half)}` };
+    pruned.set(message, copy);
+  }
+  return copy;
 }
 
 const FLUSH_PROMPT = `[openclaw] The conversation above is about to be compacted: older messages will be replaced by a summary. Save anything worth remembering in later sessions (the user's preferences, decisions, facts about their projects, identifiers) with memory_write now, one fact per call, durable: true for lasting facts. Do not save what is only about this moment. Then reply DONE.`;

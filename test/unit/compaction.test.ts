@@ -54,6 +54,18 @@ describe('tool-result pruning', () => {
     expect(pruned[8]).toBe(messages[8]);
     expect(messages[2].role === 'tool' && messages[2].content).toBe(big);
   });
+
+  it('trims a result once: the next turn\'s request holds the same trimmed message, and a history with nothing to trim is not copied', () => {
+    const big = `${'head '.repeat(500)}${'tail '.repeat(500)}`;
+    const messages: Message[] = [user('read it'), call('c1'), result('c1', big), answer('done'), user('a'), answer('b'), user('c'), answer('d')];
+    const first = pruneToolResults(messages);
+    messages.push(user('e'), answer('f'));
+    const second = pruneToolResults(messages);
+    expect(second[2]).not.toBe(messages[2]);
+    expect(second[2]).toBe(first[2]);
+    const plain: Message[] = [user('a'), answer('b'), user('c'), answer('d'), user('e'), answer('f'), user('g')];
+    expect(pruneToolResults(plain)).toBe(plain);
+  });
 });
 
 describe('context size', () => {
