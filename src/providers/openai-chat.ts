@@ -126,19 +126,24 @@ const converted = new WeakMap<Message, { param: ChatCompletionMessageParam; json
 /** The system prompt and the history as request messages, and the same as a JSON array. */
 export function chatMessages(system: string, messages: Message[]): { params: ChatCompletionMessageParam[]; json: string } {
   const first: ChatCompletionMessageParam = { role: 'system', content: system };
-  const params: ChatCompletionMessageParam[] = [first];
-  let json = `[${JSON.stringify(first)}`;
-  for (const message of messages) {
+  const params: ChatCompletionMessageParam[] = new Array(messages.length + 1);
+  const pieces: string[] = new Array(messages.length + 1);
+  params[0] = first;
+  pieces[0] = JSON.stringify(first);
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index];
     let entry = converted.get(message);
     if (!entry) {
       const param = toChatMessage(message);
       entry = { param, json: JSON.stringify(param) };
       converted.set(message, entry);
     }
-    params.push(entry.param);
-    json += `,${entry.json}`;
+    params[index + 1] = entry.param;
+    pieces[index + 1] = entry.json;
   }
-  return { params, json: `${json}]` };
+  // One flat string in one pass: joined piece by piece it would be a rope a message deep, walked
+  // again when the body is written.
+  return { params, json: `[${pieces.join(',')}]` };
 }
 
 export function toChatMessages(system: string, messages: Message[]): ChatCompletionMessageParam[] {

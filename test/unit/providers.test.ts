@@ -3,10 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProvider, toAnthropicMessages } from '../../src/providers/anthropic.js';
 import type { ProviderConnection } from '../../src/providers/connection.js';
 import { classifyFailure, ProviderError } from '../../src/providers/failure.js';
-import { OpenAIChatProvider, toChatMessages } from '../../src/providers/openai-chat.js';
+import { chatMessages, OpenAIChatProvider, toChatMessages } from '../../src/providers/openai-chat.js';
 import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 import { retryDelay, streamWithRetry, type RetryPolicy } from '../../src/providers/retry.js';
-import type { AssistantMessage, Message, ModelRequest, ModelStreamEvent, Provider } from '../../src/providers/types.js';
+import { emptyUsage, type AssistantMessage, type Message, type ModelRequest, type ModelStreamEvent, type Provider } from '../../src/providers/types.js';
 import { useFakeProvider } from '../helpers/fake.js';
 
 const wire = (name: string) => readFileSync(new URL(`../fixtures/wire/${name}`, import.meta.url), 'utf8');
@@ -228,6 +228,29 @@ describe('conversion to wire formats', () => {
   it('OpenAI chat: the system prompt leads and tool results follow the call', () => {
     const messages = toChatMessages('sys', history);
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'user']);
+  });
+
+  it('OpenAI chat: the joined history follows a conversation that grows, changes in the middle, or shrinks', () => {
+    // A deep copy has no cached form: what the conversation must serialize to.
+    const fresh = (system: string, messages: Message[]) => chatMessages(system, structuredClone(messages));
+    const conversation: Message[] = [...history];
+    const steps: Array<(messages: Message[]) => void> = [
+      (messages) => messages.push({ role: 'user', text: 'one more' }),
+      (messages) => messages.push({ role: 'assistant', parts: [{ type: 'text', text: 'sure' }], stopReason: 'stop', provider: 'openai', model: 'm', usage: emptyUsage() }),
+      (messages) => (messages[1] = { ...(messages[1] as Message), parts: [{ type: 'text', text: 'edited' }] } as Message), // a trimmed result, a repair
+      (messages) => messages.splice(2, 2), // compaction drops a stretch
+      (messages) => messages.pop(),
+      (messages) => messages.splice(0, messages.length - 1, { role: 'user', text: 'summary of before' }), // a new first message
+    ];
+    for (const [index, step] of steps.entries()) {
+      step(conversation);
+      const system = `sys ${index % 2}`;
+      const { params, json } = chatMessages(system, conversation);
+      const expected = fresh(system, conversation);
+      expect(JSON.parse(json), `step ${index}`).toEqual(JSON.parse(expected.json));
+      expect(params).toEqual(expected.params);
+      expect(JSON.parse(json)).toEqual(params);
+    }
   });
 
   it('OpenAI chat: the body serialized from cached message JSON is the request the SDK would have sent, turn after turn', async () => {
