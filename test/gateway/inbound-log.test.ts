@@ -63,6 +63,21 @@ describe('InboundLog', () => {
     await reopened.close();
   });
 
+  it('has a record on disk when its promise resolves, and a done record by the end of the loop turn', async () => {
+    const { log } = InboundLog.open(path);
+    const lines = () => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).op);
+    const first = log.received('m1', 'webchat:dm:ana', envelope('one'));
+    const second = log.received('m2', 'webchat:dm:ana', envelope('two'));
+    await Promise.all([first, second]);
+    expect(lines()).toEqual(['received', 'received']);
+    await log.running('m1', 's', null);
+    log.done('m1', 'ok');
+    expect(lines()).toEqual(['received', 'received', 'running']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines()).toEqual(['received', 'received', 'running', 'done']);
+    await log.close();
+  });
+
   it('rewrites itself on open with only what is still needed, mode 0600', async () => {
     const { log } = InboundLog.open(path);
     for (let index = 0; index < 100; index++) {
