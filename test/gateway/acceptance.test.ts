@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -53,8 +54,17 @@ function cli(args: string[]) {
   return runCli(args, { env: { OPENCLAW_HOME: home.path, OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: API_KEY }, timeoutMs: 30_000 });
 }
 
-async function startDaemon(): Promise<{ pid: number; url: string; token: string }> {
-  const started = await cli(['serve', 'start', '--port', '0']);
+/** A loopback port free now: the daemon comes back on the same one, as it would at 18789. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startDaemon(port: number): Promise<{ pid: number; url: string; token: string }> {
+  const started = await cli(['serve', 'start', '--port', String(port)]);
   expect(started.stderr).toBe('');
   expect(started.code).toBe(0);
   const [, pid, url] = /gateway started: pid (\d+), (http:\/\/\S+)/.exec(started.stdout)!;
@@ -78,7 +88,8 @@ describe.skipIf(!haveChromium)('a browser, an OpenAI client and the CLI on one d
       const last = messages.filter((message) => message.role === 'user').at(-1);
       return { text: `cut short: reply to ${String(last?.content)}`, chunks: 30, chunkDelayMs: 200 };
     };
-    let daemon = await startDaemon();
+    const port = await freePort();
+    let daemon = await startDaemon(port);
 
     const page = await browser.newPage();
     await openChat(page, daemon.url, daemon.token, 'webchat:dm:browser');
@@ -116,7 +127,7 @@ describe.skipIf(!haveChromium)('a browser, an OpenAI client and the CLI on one d
 
     // The daemon comes back on the same store and finishes what it had acknowledged.
     echo(fake);
-    daemon = await startDaemon();
+    daemon = await startDaemon(port);
     await waitFor(() => inboundLog(home.path).filter((record) => record.op === 'done').length === 3, 15_000, () => `log: ${JSON.stringify(inboundLog(home.path))}`);
     const sessions = sessionsByKey(home.path);
     for (const [key, text] of [
@@ -132,9 +143,10 @@ describe.skipIf(!haveChromium)('a browser, an OpenAI client and the CLI on one d
     }
     expect(inboundLog(home.path).filter((record) => record.op === 'done').map((record) => record.status)).toEqual(['ok', 'ok', 'ok']);
 
-    // Each client picks its conversation up again.
-    await openChat(page, daemon.url, daemon.token, 'webchat:dm:browser');
-    await page.waitForSelector('.message.assistant:has-text("reply to from the browser")');
+    // Each client picks its conversation up again: the page reconnects by itself and shows the reply.
+    await page.waitForSelector('.message.assistant:has-text("reply to from the browser")', { timeout: 15_000 });
+    expect(await page.textContent('.message.user')).toBe('from the browser');
+    expect(await page.locator('.message.assistant', { hasText: 'reply to from the browser' }).count()).toBe(1);
     const sdk = new OpenAI({ baseURL: `${daemon.url}/v1`, apiKey: daemon.token, maxRetries: 0 });
     const next = await sdk.chat.completions.create({ model: 'openclaw', user: 'ana', messages: [{ role: 'user', content: 'and again' }] });
     expect(next.choices[0].message.content).toBe('reply to and again');

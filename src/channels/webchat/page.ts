@@ -114,6 +114,7 @@ var nextId = 1;
 var pending = {};
 var runs = {};
 var running = {};
+var deliveredEarly = null;
 var token = sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY);
 
 function show(view) {
@@ -203,7 +204,10 @@ function describeArgs(args) {
 
 function onEvent(name, payload) {
   if (name === 'message') {
-    if (payload.key === currentKey()) addMessage('assistant', '<div class="body">' + render(payload.text) + '</div>');
+    if (payload.key !== currentKey()) return;
+    // While the history loads, a reply delivered now may be in it or not: shown after it, once.
+    if (deliveredEarly) deliveredEarly.push(payload.text);
+    else addMessage('assistant', '<div class="body">' + render(payload.text) + '</div>');
     return;
   }
   if (!payload || !payload.messageId || payload.key !== currentKey()) return;
@@ -236,13 +240,17 @@ function onEvent(name, payload) {
 function loadHistory() {
   $('messages').innerHTML = '';
   runs = {};
+  deliveredEarly = [];
   request('chat.subscribe', { key: currentKey() }).catch(function () {});
   request('sessions.history', { key: currentKey(), limit: 200 }).then(function (history) {
+    var shown = {};
     history.messages.forEach(function (message) {
       if (message.role === 'user') addMessage('user', escapeHtml(message.text));
-      else if (message.text) addMessage('assistant', '<div class="body">' + render(message.text) + '</div>');
+      else if (message.text) { shown[message.text] = true; addMessage('assistant', '<div class="body">' + render(message.text) + '</div>'); }
     });
-  }, function (error) { setStatus(error.message); });
+    (deliveredEarly || []).forEach(function (text) { if (!shown[text]) addMessage('assistant', '<div class="body">' + render(text) + '</div>'); });
+    deliveredEarly = null;
+  }, function (error) { deliveredEarly = null; setStatus(error.message); });
 }
 
 function send(text) {
