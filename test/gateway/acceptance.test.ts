@@ -147,6 +147,7 @@ describe.skipIf(!haveChromium)('a browser, an OpenAI client and the CLI on one d
     await page.waitForSelector('.message.assistant:has-text("reply to from the browser")', { timeout: 15_000 });
     expect(await page.textContent('.message.user')).toBe('from the browser');
     expect(await page.locator('.message.assistant', { hasText: 'reply to from the browser' }).count()).toBe(1);
+    expect(await page.isDisabled('#stop')).toBe(true);
     const sdk = new OpenAI({ baseURL: `${daemon.url}/v1`, apiKey: daemon.token, maxRetries: 0 });
     const next = await sdk.chat.completions.create({ model: 'openclaw', user: 'ana', messages: [{ role: 'user', content: 'and again' }] });
     expect(next.choices[0].message.content).toBe('reply to and again');

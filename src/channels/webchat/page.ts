@@ -240,6 +240,9 @@ function onEvent(name, payload) {
 function loadHistory() {
   $('messages').innerHTML = '';
   runs = {};
+  // Runs followed before (another session, or a connection that dropped) end here for this page.
+  running = {};
+  $('stop').disabled = true;
   deliveredEarly = [];
   request('chat.subscribe', { key: currentKey() }).catch(function () {});
   request('sessions.history', { key: currentKey(), limit: 200 }).then(function (history) {
