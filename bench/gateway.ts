@@ -43,16 +43,15 @@ const CHECKPOINT = Math.min(2_000, Math.floor(MESSAGES / 5));
 const RUN_TIMEOUT_MS = 30_000;
 /** BENCH_GATEWAY_LATENCIES=<file>: every message's phase, session, start (ms) and latency, for diagnosis. */
 const TRACE: string[] | undefined = process.env.BENCH_GATEWAY_LATENCIES ? [] : undefined;
-const began0 = performance.now();
 
 function option(name: string): string | undefined {
   const index = argv.indexOf(name);
   return index >= 0 ? argv[index + 1] : undefined;
 }
 
-const began = Date.now();
+const began = performance.now();
 function log(message: string): void {
-  process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+  process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
 }
 
 function median(values: number[]): number {
@@ -171,7 +170,7 @@ async function gatewayLoad(url: string, options: { total: number; sessions: numb
         clearTimeout(timer);
         latencies.push(performance.now() - t0);
         starts.push(t0 - started);
-        if (TRACE) TRACE.push(`${options.prefix}\t${index}\t${(t0 - began0).toFixed(1)}\t${(performance.now() - t0).toFixed(1)}`);
+        if (TRACE) TRACE.push(`${options.prefix}\t${index}\t${(t0 - began).toFixed(1)}\t${(performance.now() - t0).toFixed(1)}`);
         if (result.status !== 'ok') failures.push(lastError || result.status);
         done++;
         if (options.onProgress && done % CHECKPOINT === 0) options.onProgress(done);

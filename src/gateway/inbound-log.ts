@@ -1,6 +1,7 @@
 import { closeSync, fdatasync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InboundEnvelope } from '../channels/types.js';
+import { LineBatch } from './line-batch.js';
 
 /**
  * The gateway's inbound log, `$OPENCLAW_HOME/gateway/inbound.jsonl`: every message the gateway
@@ -55,9 +56,8 @@ export class InboundLog {
   private syncing: Promise<void> | undefined;
   private lazySync: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Lines appended and not yet written: written at the end of the loop turn, or by `sync`. */
-  private buffered: string[] = [];
-  private writeScheduled = false;
+  /** Records appended and not yet written: written at the end of the loop turn, or by `sync`. */
+  private readonly lines = new LineBatch(() => this.fd, { keepOnError: true });
 
   private constructor(private readonly path: string) {
     this.fd = -1;
@@ -132,25 +132,9 @@ export class InboundLog {
   private append(record: InboundRecord): void {
     if (this.closed) throw new Error('the inbound log is closed');
     this.apply(record);
-    this.buffered.push(`${JSON.stringify(record)}\n`);
+    this.lines.write(`${JSON.stringify(record)}\n`);
     this.appends++;
     this.written++;
-    if (!this.writeScheduled) {
-      this.writeScheduled = true;
-      setImmediate(() => this.writeBuffered());
-    }
-  }
-
-  /**
-   * Writes the lines appended so far, in one system call: under load, a message's three records
-   * were three writes (with the log lines, two thirds of the gateway's writes in an strace).
-   */
-  private writeBuffered(): void {
-    this.writeScheduled = false;
-    if (this.buffered.length === 0 || this.closed) return;
-    const bytes = Buffer.from(this.buffered.join(''));
-    this.buffered = [];
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset);
   }
 
   /** Resolves once everything written so far is on disk; one fdatasync serves every waiter. */
@@ -159,7 +143,7 @@ export class InboundLog {
     while (this.synced < target) {
       if (!this.syncing) {
         const upTo = this.written;
-        this.writeBuffered();
+        this.lines.flushSync();
         const fd = this.fd;
         this.syncing = new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve()))).then(
           () => {
@@ -233,7 +217,7 @@ export class InboundLog {
     renameSync(temporary, this.path);
     syncFolder(dirname(this.path));
     // The rewrite holds every record appended so far, those not yet written too.
-    this.buffered = [];
+    this.lines.discard();
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = openSync(this.path, 'a', 0o600);
     this.appends = 0;

@@ -171,7 +171,6 @@ export function securityAudit(input: AuditInput): Finding[] {
   return findings;
 }
 
-/** The channel secrets held in the config file itself (`env`: the variable that could hold it instead, if any). */
 /** The config file's text without the channel tokens' own keys (a value elsewhere stays, even the same one). */
 function withoutChannelTokens(text: string): string {
   let stored: unknown;
@@ -185,6 +184,7 @@ function withoutChannelTokens(text: string): string {
   return JSON.stringify(stored);
 }
 
+/** The channel secrets held in the config file itself (`env`: the variable that could hold it instead, if any). */
 function channelTokens(config: Config): Array<{ key: string; env: string; value: string }> {
   return Object.entries(SECRET_CONFIG_KEYS).flatMap(([key, env]) => {
     const value = getPath(config, resolveKey(key));

@@ -146,10 +146,6 @@ export function chatMessages(system: string, messages: Message[]): { params: Cha
   return { params, json: `[${pieces.join(',')}]` };
 }
 
-export function toChatMessages(system: string, messages: Message[]): ChatCompletionMessageParam[] {
-  return chatMessages(system, messages).params;
-}
-
 function toChatMessage(message: Message): ChatCompletionMessageParam {
   if (message.role === 'user') return { role: 'user', content: message.text };
   if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };

@@ -41,11 +41,16 @@ function procStat(pid: number): { state: string; start: number } | undefined {
   }
 }
 
-/** This process's mark, to store in a lock or pid file. */
+let mine: ProcessMark | undefined;
+
+/** This process's mark, to store in a lock or pid file (read once: it does not change). */
 export function thisProcess(): ProcessMark {
-  const boot = currentBoot();
-  const start = procStat(process.pid)?.start;
-  return { pid: process.pid, ...(boot ? { boot } : {}), ...(start !== undefined && Number.isFinite(start) ? { start } : {}) };
+  if (!mine) {
+    const boot = currentBoot();
+    const start = procStat(process.pid)?.start;
+    mine = { pid: process.pid, ...(boot ? { boot } : {}), ...(start !== undefined && Number.isFinite(start) ? { start } : {}) };
+  }
+  return mine;
 }
 
 /** Whether the process a mark names still runs: not gone, not a zombie, not a newer process with its pid. */

@@ -1,51 +1,37 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stillRunning } from '../../src/store/owner.js';
-import { FakeProvider } from '../fixtures/fake-provider.js';
+import { haveChromium, launchChromium, logInToWebChat, noteMissingChromium } from '../helpers/chromium.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { API_KEY, assistantText, echo, inboundLog, sessionsByKey, waitFor, writeConfig } from './helpers.js';
+import { useFakeProvider } from '../helpers/fake.js';
+import { API_KEY, assistantText, echo, inboundLog, killDaemon, sessionsByKey, waitFor, writeConfig } from './helpers.js';
 
 // Issue 7's "done when", as a user would do it: the daemon started with `serve start`, a browser
 // on the WebChat page, an OpenAI client and `chat --remote` all mid-reply at once, then the plug
 // pulled (kill -9) and the daemon started again: every message is answered exactly once.
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`acceptance.test.ts: SKIPPED, Chromium is not installed at ${CHROMIUM} (Debian: apt-get install chromium chromium-driver; CI's .ci/run installs it)`);
-}
+noteMissingChromium('acceptance.test.ts');
 
-let fake: FakeProvider;
+const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
 let profile: ReturnType<typeof tempDir>;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  fake = await FakeProvider.start();
   home = tempDir('openclaw-gw-accept-');
   profile = tempDir('openclaw-chromium-');
   writeConfig(home.path, {});
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launchPersistentContext(profile.path, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium(profile.path);
 }, 60_000);
 afterAll(async () => {
   if (!haveChromium) return;
   await browser?.close();
-  const pidFile = join(home.path, 'gateway', 'gateway.pid');
-  if (existsSync(pidFile)) {
-    const { pid } = JSON.parse(readFileSync(pidFile, 'utf8'));
-    if (stillRunning({ pid })) process.kill(pid, 'SIGKILL');
-  }
-  await fake?.close();
+  killDaemon(home.path);
   home?.cleanup();
   profile?.cleanup();
 });
@@ -72,9 +58,7 @@ async function startDaemon(port: number): Promise<{ pid: number; url: string; to
 }
 
 async function openChat(page: Page, url: string, token: string, key: string): Promise<void> {
-  await page.goto(url);
-  await page.fill('#token', token);
-  await page.click('#login-form button[type=submit]');
+  await logInToWebChat(page, url, token);
   await page.waitForSelector('#chat:not([hidden])');
   await page.fill('#key', key);
   await page.dispatchEvent('#key', 'change');

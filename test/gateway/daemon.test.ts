@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stillRunning } from '../../src/store/owner.js';
 import { useFakeProvider } from '../helpers/fake.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { API_KEY, echo, spawnServe, startGateway, TOKEN, writeConfig } from './helpers.js';
+import { API_KEY, echo, killDaemon, spawnServe, startGateway, TOKEN, writeConfig } from './helpers.js';
 
 const fake = useFakeProvider();
 let home: ReturnType<typeof tempDir>;
@@ -16,12 +16,7 @@ beforeEach(() => {
   writeConfig(home.path, {});
 });
 afterEach(() => {
-  // A daemon a failed test left behind.
-  const pidFile = join(home.path, 'gateway', 'gateway.pid');
-  if (existsSync(pidFile)) {
-    const { pid } = JSON.parse(readFileSync(pidFile, 'utf8'));
-    if (stillRunning({ pid })) process.kill(pid, 'SIGKILL');
-  }
+  killDaemon(home.path);
   home.cleanup();
 });
 

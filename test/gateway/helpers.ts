@@ -5,6 +5,7 @@ import type { AgentEvent, DoneEvent } from '../../src/agent/events.js';
 import { GatewayClient } from '../../src/gateway/client.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import type { Config } from '../../src/store/config-schema.js';
+import { stillRunning } from '../../src/store/owner.js';
 import { storePaths } from '../../src/store/paths.js';
 import type { FakeProvider } from '../fixtures/fake-provider.js';
 import { BIN } from '../helpers/cli.js';
@@ -129,6 +130,14 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(message());
+}
+
+/** Kills the daemon of a store, if one runs (one a failed test left behind). */
+export function killDaemon(home: string): void {
+  const pidFile = join(home, 'gateway', 'gateway.pid');
+  if (!existsSync(pidFile)) return;
+  const { pid } = JSON.parse(readFileSync(pidFile, 'utf8'));
+  if (stillRunning({ pid })) process.kill(pid, 'SIGKILL');
 }
 
 export function inboundLog(home: string): Array<Record<string, any>> {

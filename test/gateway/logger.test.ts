@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineBatch } from '../../src/gateway/logger.js';
+import { LineBatch } from '../../src/gateway/line-batch.js';
 import { tempDir } from '../helpers/cli.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -14,7 +14,7 @@ describe('the gateway log lines', () => {
     const path = join(dir.path, 'gateway.log');
     const fd = openSync(path, 'a');
     try {
-      const batch = new LineBatch(fd);
+      const batch = new LineBatch(() => fd, { keepOnError: false });
       for (let index = 0; index < 3; index++) batch.write(`{"n":${index}}\n`);
       expect(readFileSync(path, 'utf8')).toBe('');
       await new Promise((resolve) => setImmediate(resolve));
@@ -27,12 +27,32 @@ describe('the gateway log lines', () => {
     }
   });
 
+  it('keep a batch whose write failed for the next flush when asked to, else drop it', () => {
+    dir = tempDir('openclaw-log-');
+    const path = join(dir.path, 'inbound.jsonl');
+    const fd = openSync(path, 'a');
+    try {
+      for (const keepOnError of [true, false]) {
+        let target = 99_999; // no such descriptor: the write fails with EBADF
+        const batch = new LineBatch(() => target, { keepOnError });
+        batch.write('{"op":"received"}\n');
+        expect(() => batch.flushSync()).toThrow(/EBADF/);
+        target = fd;
+        batch.write('{"op":"done"}\n');
+        batch.flushSync();
+      }
+      expect(readFileSync(path, 'utf8')).toBe('{"op":"received"}\n{"op":"done"}\n{"op":"done"}\n');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('reach the file when the process exits right after logging', () => {
     dir = tempDir('openclaw-log-');
     const path = join(dir.path, 'gateway.log');
     const script = `
       const { jsonLogger } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/gateway/logger.js'))});
-      const { logger } = await jsonLogger();
+      const logger = await jsonLogger();
       logger.info({ id: 1 }, 'last words');
       process.exit(3);
     `;

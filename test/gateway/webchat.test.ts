@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { FakeProvider } from '../fixtures/fake-provider.js';
+import { haveChromium, launchChromium, logInToWebChat, noteMissingChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/cli.js';
 import { startGateway, TOKEN } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`webchat.test.ts: SKIPPED, Chromium is not installed at ${CHROMIUM} (Debian: apt-get install chromium chromium-driver; CI's .ci/run installs it)`);
-}
+noteMissingChromium('webchat.test.ts');
 
 let fake: FakeProvider;
 let home: ReturnType<typeof tempDir>;
@@ -24,13 +20,7 @@ beforeAll(async () => {
   home = tempDir('openclaw-gw-webchat-');
   profile = tempDir('openclaw-chromium-');
   gateway = await startGateway(home.path, fake);
-  const { chromium } = await import('playwright-core');
-  // A fresh profile each run (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(profile.path, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium(profile.path);
 }, 60_000);
 afterAll(async () => {
   if (!haveChromium) return;
@@ -41,10 +31,8 @@ afterAll(async () => {
   profile?.cleanup();
 });
 
-async function login(page: Page, token = TOKEN): Promise<void> {
-  await page.goto(gateway.url);
-  await page.fill('#token', token);
-  await page.click('#login-form button[type=submit]');
+function login(page: Page, token = TOKEN): Promise<void> {
+  return logInToWebChat(page, gateway.url, token);
 }
 
 describe.skipIf(!haveChromium)('the WebChat page in headless Chromium', () => {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProvider, toAnthropicMessages } from '../../src/providers/anthropic.js';
 import type { ProviderConnection } from '../../src/providers/connection.js';
 import { classifyFailure, ProviderError } from '../../src/providers/failure.js';
-import { chatMessages, OpenAIChatProvider, toChatMessages } from '../../src/providers/openai-chat.js';
+import { chatMessages, OpenAIChatProvider } from '../../src/providers/openai-chat.js';
 import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 import { retryDelay, streamWithRetry, type RetryPolicy } from '../../src/providers/retry.js';
 import { emptyUsage, type AssistantMessage, type Message, type ModelRequest, type ModelStreamEvent, type Provider } from '../../src/providers/types.js';
@@ -226,7 +226,7 @@ describe('conversion to wire formats', () => {
   });
 
   it('OpenAI chat: the system prompt leads and tool results follow the call', () => {
-    const messages = toChatMessages('sys', history);
+    const messages = chatMessages('sys', history).params;
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'user']);
   });
 
@@ -262,7 +262,7 @@ describe('conversion to wire formats', () => {
       const { message } = await collect(providers.chat(), req);
       expect(fake.requests[0].body).toEqual({
         model: 'test-model',
-        messages: toChatMessages('be brief', conversation),
+        messages: chatMessages('be brief', conversation).params,
         stream: true,
         stream_options: { include_usage: true },
         tools: [{ type: 'function', function: { name: 'get_weather', description: 'weather', parameters: req.tools[0].parameters } }],

@@ -42,7 +42,7 @@ export default async function serve(options: ServeOptions): Promise<void> {
     }
     warn(`the gateway listens on ${host}: anyone who can reach it and has the token can run the agent. Put TLS in front of it (a reverse proxy) on untrusted networks.`);
   }
-  const { logger, flush } = await jsonLogger();
+  const logger = await jsonLogger();
   process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
   const gateway = await Gateway.start({ paths, config, host, port, version: version(), logger });
   const { token } = gatewayPaths(paths);
@@ -55,10 +55,7 @@ export default async function serve(options: ServeOptions): Promise<void> {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
-      if (signals > 1) {
-        flush();
-        process.exit(ExitCode.interrupted);
-      }
+      if (signals > 1) process.exit(ExitCode.interrupted);
       logger.info({ signal }, 'shutting down');
       gateway.stop().then(resolve, (error: unknown) => {
         logger.error({ err: String(error) }, 'shutdown failed');
@@ -68,7 +65,6 @@ export default async function serve(options: ServeOptions): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  flush();
   process.exit(ExitCode.ok);
 }
 
