@@ -57,7 +57,7 @@ export function callerSignal(signal: AbortSignal | undefined): Omit<RequestInit,
  * `stream` flag): in a long conversation that cost more than anything else in a request, 15% of
  * the gateway's CPU in a profile of bench/gateway.ts. The SDK still takes `stream` from the params.
  */
-export function jsonBody(body: string): { body: string; headers: { 'content-type': string } } {
+export function jsonBody<Body extends string | Uint8Array>(body: Body): { body: Body; headers: { 'content-type': string } } {
   return { body, headers: { 'content-type': 'application/json' } };
 }
 

@@ -3,6 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
   ChatCompletionCreateParamsStreaming,
+  ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import { streamCut } from './failure.js';
 import { callerSignal, httpFetch, jsonBody } from './http-transport.js';
@@ -15,6 +16,7 @@ import {
   type Provider,
   type StopReason,
   type ToolCallPart,
+  type ToolSpec,
 } from './types.js';
 
 /**
@@ -24,6 +26,7 @@ import {
 export class OpenAIChatProvider implements Provider {
   readonly id: string;
   private readonly client: OpenAI;
+  private tools?: { specs: ToolSpec[]; params: ChatCompletionTool[]; json: string };
 
   constructor(connection: ProviderConnection) {
     this.id = connection.id;
@@ -42,19 +45,13 @@ export class OpenAIChatProvider implements Provider {
       stream: true,
       stream_options: { include_usage: true },
     };
-    if (request.tools.length > 0) {
-      options.tools = request.tools.map((tool) => ({
-        type: 'function',
-        function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-      }));
-    }
     if (request.maxOutputTokens) options.max_completion_tokens = request.maxOutputTokens;
-
+    const tools = request.tools.length > 0 ? this.toolList(request.tools) : undefined;
     // The body goes as serialized here (see jsonBody). The params say the same: the SDK takes
     // `stream` from them, and they are what it would send if it ever ignored `body`.
-    const conversation = chatMessages(request.system, request.messages);
-    const body = `{"messages":${conversation.json},${JSON.stringify(options).slice(1)}`;
-    const params = { ...options, messages: conversation.params };
+    const fields = JSON.stringify(options);
+    const { params: messages, body } = chatRequest(request.system, request.messages, tools ? `${fields.slice(0, -1)},"tools":${tools.json}}` : fields);
+    const params = { ...options, ...(tools ? { tools: tools.params } : {}), messages };
     const stream = await this.client.chat.completions.create(params, { ...jsonBody(body), fetchOptions: callerSignal(request.signal) });
     const message = startMessage(this.id, request.model);
     const calls = new Map<number, ToolCallPart>();
@@ -107,6 +104,21 @@ export class OpenAIChatProvider implements Provider {
     message.stopReason = stopReason(finish, calls.size > 0);
     yield { type: 'done', message };
   }
+
+  /**
+   * The tools as the request gives them, and as JSON: a few kilobytes of schemas that are the same
+   * request after request, so made again only when the tools change.
+   */
+  private toolList(specs: ToolSpec[]): { specs: ToolSpec[]; params: ChatCompletionTool[]; json: string } {
+    const kept = this.tools;
+    if (kept && kept.specs.length === specs.length && kept.specs.every((spec, index) => sameSpec(spec, specs[index]))) return kept;
+    const params = specs.map((tool): ChatCompletionTool => ({
+      type: 'function',
+      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+    }));
+    this.tools = { specs, params, json: JSON.stringify(params) };
+    return this.tools;
+  }
 }
 
 function stopReason(finish: string, hasCalls: boolean): StopReason {
@@ -116,34 +128,85 @@ function stopReason(finish: string, hasCalls: boolean): StopReason {
   return 'stop';
 }
 
-/**
- * Each history message as Chat Completions wants it, and as JSON text, made once: a message in the
- * history never changes, and a long session would otherwise convert and serialize every earlier
- * message again for each request.
- */
-const converted = new WeakMap<Message, { param: ChatCompletionMessageParam; json: string }>();
+/** A tool's schema is a constant of its module: the same object when the tool is the same. */
+function sameSpec(a: ToolSpec, b: ToolSpec): boolean {
+  return a.name === b.name && a.description === b.description && a.parameters === b.parameters;
+}
 
-/** The system prompt and the history as request messages, and the same as a JSON array. */
-export function chatMessages(system: string, messages: Message[]): { params: ChatCompletionMessageParam[]; json: string } {
-  const first: ChatCompletionMessageParam = { role: 'system', content: system };
-  const params: ChatCompletionMessageParam[] = new Array(messages.length + 1);
-  const pieces: string[] = new Array(messages.length + 1);
-  params[0] = first;
-  pieces[0] = JSON.stringify(first);
-  for (let index = 0; index < messages.length; index++) {
-    const message = messages[index];
-    let entry = converted.get(message);
-    if (!entry) {
-      const param = toChatMessage(message);
-      entry = { param, json: JSON.stringify(param) };
-      converted.set(message, entry);
-    }
-    params[index + 1] = entry.param;
-    pieces[index + 1] = entry.json;
+/**
+ * A conversation's messages as Chat Completions wants them, and as the JSON bytes of the request,
+ * kept from one request to the next: a history only grows at its end (or is rewritten from some
+ * point on, by compaction or a repair), and a long session would otherwise convert, serialize,
+ * join and encode every earlier message again for each request. Found by the conversation's first
+ * message; the messages kept are compared by identity, and whatever differs is made again from
+ * there.
+ */
+class SerializedHistory {
+  /** The messages serialized so far, their request params, and where each one's bytes end. */
+  private readonly messages: Message[] = [];
+  readonly params: ChatCompletionMessageParam[] = [];
+  private readonly ends: number[] = [];
+  /** Each message's JSON after a comma, one after another. */
+  bytes = Buffer.allocUnsafeSlow(0);
+  length = 0;
+  private system?: { text: string; bytes: Buffer };
+
+  /** The system message's JSON, kept while the prompt stays the same. */
+  systemBytes(text: string): Buffer {
+    if (this.system?.text !== text) this.system = { text, bytes: Buffer.from(JSON.stringify({ role: 'system', content: text })) };
+    return this.system.bytes;
   }
-  // One flat string in one pass: joined piece by piece it would be a rope a message deep, walked
-  // again when the body is written.
-  return { params, json: `[${pieces.join(',')}]` };
+
+  /** Brings the bytes up to `messages`. */
+  follow(messages: Message[]): void {
+    let kept = 0;
+    const common = Math.min(this.messages.length, messages.length);
+    while (kept < common && this.messages[kept] === messages[kept]) kept++;
+    if (kept < this.messages.length) {
+      this.messages.length = kept;
+      this.params.length = kept;
+      this.ends.length = kept;
+      this.length = kept > 0 ? this.ends[kept - 1] : 0;
+    }
+    for (let index = kept; index < messages.length; index++) {
+      const param = toChatMessage(messages[index]);
+      const json = `,${JSON.stringify(param)}`;
+      const size = Buffer.byteLength(json);
+      if (this.length + size > this.bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(4096, Math.ceil((this.length + size) * 1.5)));
+        this.bytes.copy(grown, 0, 0, this.length);
+        this.bytes = grown;
+      }
+      this.length += this.bytes.write(json, this.length);
+      this.messages.push(messages[index]);
+      this.params.push(param);
+      this.ends.push(this.length);
+    }
+  }
+}
+
+const histories = new WeakMap<Message, SerializedHistory>();
+const REQUEST_START = Buffer.from('{"messages":[');
+
+/**
+ * The request for `system` and `messages`: its messages as params, and its body as JSON bytes,
+ * whose other fields are `fields` (a JSON object without `messages`).
+ */
+export function chatRequest(system: string, messages: Message[], fields: string): { params: ChatCompletionMessageParam[]; body: Buffer } {
+  let history = messages.length > 0 ? histories.get(messages[0]) : undefined;
+  if (!history) {
+    history = new SerializedHistory();
+    if (messages.length > 0) histories.set(messages[0], history);
+  }
+  history.follow(messages);
+  const first = history.systemBytes(system);
+  const end = `],${fields.slice(1)}`;
+  const body = Buffer.allocUnsafe(REQUEST_START.length + first.length + history.length + Buffer.byteLength(end));
+  let at = REQUEST_START.copy(body, 0);
+  at += first.copy(body, at);
+  at += history.bytes.copy(body, at, 0, history.length);
+  body.write(end, at);
+  return { params: [{ role: 'system', content: system }, ...history.params], body };
 }
 
 function toChatMessage(message: Message): ChatCompletionMessageParam {

@@ -3,10 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProvider, toAnthropicMessages } from '../../src/providers/anthropic.js';
 import type { ProviderConnection } from '../../src/providers/connection.js';
 import { classifyFailure, ProviderError } from '../../src/providers/failure.js';
-import { chatMessages, OpenAIChatProvider } from '../../src/providers/openai-chat.js';
+import { chatRequest, OpenAIChatProvider } from '../../src/providers/openai-chat.js';
 import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 import { retryDelay, streamWithRetry, type RetryPolicy } from '../../src/providers/retry.js';
-import { emptyUsage, type AssistantMessage, type Message, type ModelRequest, type ModelStreamEvent, type Provider } from '../../src/providers/types.js';
+import { emptyUsage, type AssistantMessage, type Message, type ModelRequest, type ModelStreamEvent, type Provider, type ToolSpec } from '../../src/providers/types.js';
 import { useFakeProvider } from '../helpers/fake.js';
 
 const wire = (name: string) => readFileSync(new URL(`../fixtures/wire/${name}`, import.meta.url), 'utf8');
@@ -226,49 +226,67 @@ describe('conversion to wire formats', () => {
   });
 
   it('OpenAI chat: the system prompt leads and tool results follow the call', () => {
-    const messages = chatMessages('sys', history).params;
+    const messages = chatRequest('sys', history, '{}').params;
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'user']);
   });
 
-  it('OpenAI chat: the joined history follows a conversation that grows, changes in the middle, or shrinks', () => {
+  it('OpenAI chat: the serialized history follows a conversation that grows, changes in the middle, or shrinks', () => {
     // A deep copy has no cached form: what the conversation must serialize to.
-    const fresh = (system: string, messages: Message[]) => chatMessages(system, structuredClone(messages));
+    const fresh = (system: string, messages: Message[]) => chatRequest(system, structuredClone(messages), '{"model":"m"}');
     const conversation: Message[] = [...history];
+    const long = 'é'.repeat(3000); // beyond the first buffer, in bytes more than in characters
     const steps: Array<(messages: Message[]) => void> = [
       (messages) => messages.push({ role: 'user', text: 'one more' }),
       (messages) => messages.push({ role: 'assistant', parts: [{ type: 'text', text: 'sure' }], stopReason: 'stop', provider: 'openai', model: 'm', usage: emptyUsage() }),
+      (messages) => messages.push({ role: 'user', text: long }, { role: 'user', text: `${long}!` }),
       (messages) => (messages[1] = { ...(messages[1] as Message), parts: [{ type: 'text', text: 'edited' }] } as Message), // a trimmed result, a repair
       (messages) => messages.splice(2, 2), // compaction drops a stretch
       (messages) => messages.pop(),
+      (messages) => messages.push({ role: 'user', text: 'ünïcode "quoted" \\ \n' }),
       (messages) => messages.splice(0, messages.length - 1, { role: 'user', text: 'summary of before' }), // a new first message
+      (messages) => messages.splice(0), // nothing at all
     ];
     for (const [index, step] of steps.entries()) {
       step(conversation);
-      const system = `sys ${index % 2}`;
-      const { params, json } = chatMessages(system, conversation);
+      const system = `sys ${index % 2} ${'ß'.repeat(index)}`;
+      const { params, body } = chatRequest(system, conversation, '{"model":"m"}');
       const expected = fresh(system, conversation);
-      expect(JSON.parse(json), `step ${index}`).toEqual(JSON.parse(expected.json));
+      const sent = JSON.parse(body.toString('utf8'));
+      expect(sent, `step ${index}`).toEqual(JSON.parse(expected.body.toString('utf8')));
+      expect(sent).toEqual({ model: 'm', messages: params });
       expect(params).toEqual(expected.params);
-      expect(JSON.parse(json)).toEqual(params);
+      expect(params.slice(1).map((param) => param.content)).toEqual(
+        conversation.map((message) => (message.role === 'user' ? message.text : message.role === 'tool' ? message.content : expect.anything())),
+      );
     }
   });
 
-  it('OpenAI chat: the body serialized from cached message JSON is the request the SDK would have sent, turn after turn', async () => {
+  it('OpenAI chat: the body serialized from kept JSON is the request the SDK would have sent, turn after turn, as the tools change', async () => {
     const conversation: Message[] = [...history];
-    for (const reply of ['first', 'second']) {
+    const provider = providers.chat();
+    const weather = request().tools;
+    const tools: ToolSpec[][] = [
+      weather,
+      weather,
+      [{ ...weather[0], parameters: { type: 'object', properties: { town: { type: 'string' } } } }],
+      [{ ...weather[0], description: 'the weather' }, { name: 'time', description: 'the time', parameters: { type: 'object' } }],
+      [],
+      weather,
+    ];
+    for (const [turn, toolList] of tools.entries()) {
       fake.reset();
-      fake.script({ text: reply });
-      const req = { ...request(conversation), maxOutputTokens: 64 };
-      const { message } = await collect(providers.chat(), req);
-      expect(fake.requests[0].body).toEqual({
+      fake.script({ text: `reply ${turn}` });
+      const req = { ...request(conversation), tools: toolList, maxOutputTokens: 64 };
+      const { message } = await collect(provider, req);
+      expect(fake.requests[0].body, `turn ${turn}`).toEqual({
         model: 'test-model',
-        messages: chatMessages('be brief', conversation).params,
+        messages: chatRequest('be brief', conversation, '{}').params,
         stream: true,
         stream_options: { include_usage: true },
-        tools: [{ type: 'function', function: { name: 'get_weather', description: 'weather', parameters: req.tools[0].parameters } }],
+        ...(toolList.length > 0 ? { tools: toolList.map(({ name, description, parameters }) => ({ type: 'function', function: { name, description, parameters } })) } : {}),
         max_completion_tokens: 64,
       });
-      conversation.push(message, { role: 'user', text: `after "${reply}": "quotes", \\ and\nnew lines` });
+      conversation.push(message, { role: 'user', text: `after "reply ${turn}": "quotes", \\ and\nnew lines` });
     }
   });
 });
