@@ -53,7 +53,10 @@ export class InboundLog {
   private appends = 0;
   private written = 0;
   private synced = 0;
-  private syncing: Promise<void> | undefined;
+  /** An fdatasync is in flight, or one is due at the end of this loop turn. */
+  private syncing = false;
+  private syncScheduled = false;
+  private readonly waiters: Array<{ upTo: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   private lazySync: NodeJS.Timeout | undefined;
   private closed = false;
   /** Records appended and not yet written: written at the end of the loop turn, or by `sync`. */
@@ -137,27 +140,62 @@ export class InboundLog {
     this.written++;
   }
 
-  /** Resolves once everything written so far is on disk; one fdatasync serves every waiter. */
-  private async sync(): Promise<void> {
-    const target = this.written;
-    while (this.synced < target) {
-      if (!this.syncing) {
-        const upTo = this.written;
-        this.lines.flushSync();
-        const fd = this.fd;
-        this.syncing = new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve()))).then(
-          () => {
-            this.synced = Math.max(this.synced, upTo);
-            this.syncing = undefined;
-          },
-          (error: unknown) => {
-            this.syncing = undefined;
-            throw error;
-          },
-        );
-      }
-      await this.syncing;
+  /**
+   * Resolves once everything appended so far is on disk. One fdatasync serves every record
+   * appended before it starts, and it starts at the end of the loop turn rather than at once: a
+   * message and the start of its run, appended in the same turn, share one sync (each sync is a
+   * wait that a busy disk can stretch to tens of milliseconds).
+   */
+  private sync(): Promise<void> {
+    const upTo = this.written;
+    if (this.synced >= upTo) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ upTo, resolve, reject });
+      this.scheduleSync();
+    });
+  }
+
+  private scheduleSync(): void {
+    if (this.syncing || this.syncScheduled) return;
+    this.syncScheduled = true;
+    setImmediate(() => {
+      this.syncScheduled = false;
+      this.startSync();
+    });
+  }
+
+  private startSync(): void {
+    if (this.syncing || this.waiters.length === 0) return;
+    const upTo = this.written;
+    try {
+      this.lines.flushSync();
+    } catch (error) {
+      this.settle(error);
+      return;
     }
+    this.syncing = true;
+    fdatasync(this.fd, (error) => {
+      this.syncing = false;
+      if (!error) this.synced = Math.max(this.synced, upTo);
+      this.settle(error ?? undefined);
+      // Records appended meanwhile wait for the next one, which starts once the waiters just
+      // released have had their turn to append (the starts of their runs).
+      if (this.waiters.length > 0) this.scheduleSync();
+    });
+  }
+
+  /** Releases the waiters the syncs so far cover; with an error, fails every waiter. */
+  private settle(error?: unknown): void {
+    if (error !== undefined) {
+      for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      return;
+    }
+    let kept = 0;
+    for (const waiter of this.waiters) {
+      if (waiter.upTo <= this.synced) waiter.resolve();
+      else this.waiters[kept++] = waiter;
+    }
+    this.waiters.length = kept;
   }
 
   private apply(record: InboundRecord): void {
@@ -222,6 +260,7 @@ export class InboundLog {
     this.fd = openSync(this.path, 'a', 0o600);
     this.appends = 0;
     this.synced = this.written;
+    this.settle();
   }
 }
 

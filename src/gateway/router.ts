@@ -217,23 +217,20 @@ export class Router {
     if (lane.current || lane.waiting.length === 0) return;
     const message = lane.waiting.shift()!;
     lane.current = message;
-    const run = new Promise<void>((resolve) => {
-      // After the current task: the sender gets its acknowledgement before the first event.
-      setImmediate(() => {
-        this.execute(message)
-          .catch((error: unknown) => this.options.logger.error({ reqId: isControl(message) ? message.id : message.requestId, messageId: message.id, err: errorMessage(error) }, 'run failed'))
-          .finally(() => {
-            lane.current = undefined;
-            this.active.delete(run);
-            if (lane.idle) {
-              if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
-            } else if (!this.closing) {
-              this.pump(lane);
-            }
-            resolve();
-          });
+    // Started at once: a run that can begin now records its start in the same loop turn as the
+    // message itself, so one sync of the inbound log covers both. Its events may reach the
+    // listener before `receive` resolves; adapters hold them until they have acknowledged.
+    const run: Promise<void> = this.execute(message)
+      .catch((error: unknown) => this.options.logger.error({ reqId: isControl(message) ? message.id : message.requestId, messageId: message.id, err: errorMessage(error) }, 'run failed'))
+      .finally(() => {
+        lane.current = undefined;
+        this.active.delete(run);
+        if (lane.idle) {
+          if (this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+        } else if (!this.closing) {
+          this.pump(lane);
+        }
       });
-    });
     this.active.add(run);
   }
 
@@ -250,7 +247,6 @@ export class Router {
         this.endUnrun(message);
         return;
       }
-      await message.durable;
       if (message.unsaved) await this.runWithoutSession(message, message.unsaved);
       else await this.runInSession(message);
     } finally {
@@ -265,6 +261,7 @@ export class Router {
     try {
       held = await sessions.take(message.key);
     } catch (error) {
+      await message.durable;
       log.error({ err: errorMessage(error) }, 'cannot open the session');
       this.fail(message, error);
       return;
@@ -279,7 +276,9 @@ export class Router {
         return;
       }
       const after = lastEntryId(held.session.entries);
-      await this.options.log.running(message.id, held.session.id, start.kind === 'continue' ? (message.resumeFrom?.after ?? null) : after);
+      // Appended before the message's own record is synced, so that one sync covers both.
+      const started = this.options.log.running(message.id, held.session.id, start.kind === 'continue' ? (message.resumeFrom?.after ?? null) : after);
+      await Promise.all([message.durable, started]);
       log.info({ session: held.session.id, resumed: start.kind === 'continue' }, 'run started');
       const done = await this.stream(message, held.agent, start.kind === 'continue');
       log.info({ status: done.status, turns: done.turns }, 'run done');

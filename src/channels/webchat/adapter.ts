@@ -110,7 +110,9 @@ export class WebChatAdapter implements ChannelAdapter {
           },
         },
       );
-      setImmediate(() => {
+      // Right after the acknowledgement, which is written when this returns: the two leave in
+      // the same write (see Connection.cork) instead of a loop turn apart.
+      process.nextTick(() => {
         acknowledged = true;
         early.splice(0).forEach(forward);
       });
