@@ -257,6 +257,14 @@ describe('the prompt', () => {
     expect(lastUserText(fake.requests[0])).toBe('one\ntwo\nthree');
   });
 
+  it('takes a chunk of keys typed faster than they were read as if typed one by one: Enter sends, a backslash before it starts a line', async () => {
+    fake.script({ text: 'Got the two lines.' }, { text: 'Got the next one.' });
+    const session = await start();
+    session.keyboard.send('one \\\rtwo\rthree\r');
+    await session.waitFor('Got the next one.');
+    expect(fake.requests.map(lastUserText)).toEqual(['one \ntwo', 'three']);
+  });
+
   it('keeps the history across sessions and recalls it with Up', async () => {
     fake.script({ text: 'One.' });
     const first = await start();

@@ -134,18 +134,26 @@ export function usePrompt(options: {
   const accept = (item: Completion['items'][number], current: Completion): Draft => edit.replaceWord(draft, current.start, current.length, `${item.value} `);
 
   const handleKey = (input: string, key: Key): boolean => {
-    // Keys typed faster than they are read (or sent by a script) arrive as one chunk: a carriage
-    // return inside it is Enter. Pastes come separately, through usePaste.
+    // Keys typed faster than they are read (or sent by a script) arrive as one chunk (Ink splits
+    // off escape sequences and deletions, not Enter): each carriage return in it is the Enter key,
+    // which sends, or after a trailing `\` starts a new line, as it would typed alone. The text
+    // between goes in whole: a long chunk is not replayed a character at a time. Pastes come
+    // separately, through usePaste.
     if (input.length > 1 && input.includes('\r') && !search) {
       const lines = input.split(/\r\n?/);
-      const last = lines.pop() ?? '';
+      const enter: Key = { ...key, return: true };
       let current = draft;
-      for (const line of lines) {
-        const text = edit.insert(current, line).text;
-        if (text.trim()) submit(text);
-        current = EMPTY_DRAFT;
+      for (const [index, line] of lines.entries()) {
+        current = edit.insert(current, line);
+        if (index === lines.length - 1) break;
+        if (isSubmit('', enter, current)) {
+          if (current.text.trim()) submit(current.text);
+          current = EMPTY_DRAFT;
+        } else {
+          current = editDraft(current, '', enter) ?? current;
+        }
       }
-      change(edit.insert(current, last));
+      change(current);
       return true;
     }
     if (search) {
