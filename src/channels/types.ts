@@ -117,7 +117,9 @@ export interface UnsavedRun {
 export interface ChannelContext {
   /**
    * Persists the message durably, queues it in its session's lane and returns the receipt to
-   * acknowledge it with. The listener, if any, sees the run's events.
+   * acknowledge it with. The listener, if any, sees the run's events; the first of them may come
+   * before this resolves (a run that can start at once does), so an adapter that acknowledges
+   * holds them until it has.
    */
   receive(envelope: InboundEnvelope, options?: { listener?: RunListener; requestId?: string }): Promise<Receipt>;
   /** Runs an unsaved conversation under the same concurrency limit; not durable. */

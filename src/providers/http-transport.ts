@@ -61,6 +61,18 @@ export function jsonBody<Body extends string | Uint8Array>(body: Body): { body: 
   return { body, headers: { 'content-type': 'application/json' } };
 }
 
+/**
+ * Calls `listener` once httpFetch is done with `body`: its request was answered (redirects
+ * followed) or failed. Then its owner may write the next request into the same memory instead of
+ * allocating a body per request. A body that never reaches httpFetch (the built-in fetch took the
+ * request, or it was never sent) never calls it: its memory stays the request's.
+ */
+export function onBodyReleased(body: Uint8Array, listener: () => void): void {
+  releaseListeners.set(body, listener);
+}
+
+const releaseListeners = new WeakMap<Uint8Array, () => void>();
+
 const CALLER_SIGNAL: unique symbol = Symbol('openclaw.callerSignal');
 type CallerSignalInit = RequestInit & { [CALLER_SIGNAL]?: AbortSignal };
 
@@ -84,12 +96,16 @@ async function send(outgoing: Outgoing): Promise<Response> {
   const abortedBy = () => signals.find((signal) => signal.aborted);
   if (abortedBy()) throw abortReason(abortedBy()!);
   return new Promise<Response>((resolve, reject) => {
+    let bodyReleased = body instanceof Uint8Array ? releaseListeners.get(body) : undefined;
+    if (bodyReleased) releaseListeners.delete(body as Uint8Array);
     const requestHeaders: OutgoingHttpHeaders = { ...headers };
     if (body !== undefined) requestHeaders['content-length'] = Buffer.byteLength(body);
     const agent = secure ? (httpsAgent ??= new secure.Agent({ keepAlive: true })) : (httpAgent ??= new HttpAgent({ keepAlive: true }));
     const request = (secure?.request ?? httpRequest)(url, { method, headers: requestHeaders, agent }, (incoming) => {
       const location = incoming.headers.location;
       if (location !== undefined && isRedirect(incoming.statusCode)) {
+        if (bodyReleased) releaseListeners.set(body as Uint8Array, bodyReleased);
+        bodyReleased = undefined;
         release();
         incoming.resume();
         redirect(outgoing, incoming.statusCode!, location).then(resolve, reject);
@@ -108,6 +124,9 @@ async function send(outgoing: Outgoing): Promise<Response> {
       const aborted = abortedBy();
       reject(aborted ? abortReason(aborted) : new TypeError('fetch failed', { cause: error }));
     });
+    // Once this exchange is over (answered or failed), nothing reads the body, unless a redirect
+    // sends it again: then the next exchange releases it.
+    if (bodyReleased) request.once('close', () => bodyReleased?.());
     request.end(body);
   });
 }

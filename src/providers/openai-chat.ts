@@ -6,7 +6,7 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import { streamCut } from './failure.js';
-import { callerSignal, httpFetch, jsonBody } from './http-transport.js';
+import { callerSignal, httpFetch, jsonBody, onBodyReleased } from './http-transport.js';
 import type { ProviderConnection } from './connection.js';
 import {
   startMessage,
@@ -150,6 +150,22 @@ class SerializedHistory {
   bytes = Buffer.allocUnsafeSlow(0);
   length = 0;
   private system?: { text: string; bytes: Buffer };
+  /** The last request body's buffer, once sent: the next body is written into it. */
+  private spare?: Buffer;
+
+  /**
+   * A buffer for a request body of `size` bytes: the one the last request used, once the
+   * transport is done with it (a body in flight is never written over), or a new one.
+   */
+  bodyBuffer(size: number): Buffer {
+    const spare = this.spare;
+    this.spare = undefined;
+    return spare && spare.length >= size ? spare : Buffer.allocUnsafeSlow(Math.ceil(size * 1.25));
+  }
+
+  giveBack(buffer: Buffer): void {
+    if (!this.spare || this.spare.length < buffer.length) this.spare = buffer;
+  }
 
   /** The system message's JSON, kept while the prompt stays the same. */
   systemBytes(text: string): Buffer {
@@ -201,11 +217,15 @@ export function chatRequest(system: string, messages: Message[], fields: string)
   history.follow(messages);
   const first = history.systemBytes(system);
   const end = `],${fields.slice(1)}`;
-  const body = Buffer.allocUnsafe(REQUEST_START.length + first.length + history.length + Buffer.byteLength(end));
-  let at = REQUEST_START.copy(body, 0);
-  at += first.copy(body, at);
-  at += history.bytes.copy(body, at, 0, history.length);
-  body.write(end, at);
+  const size = REQUEST_START.length + first.length + history.length + Buffer.byteLength(end);
+  const buffer = history.bodyBuffer(size);
+  let at = REQUEST_START.copy(buffer, 0);
+  at += first.copy(buffer, at);
+  at += history.bytes.copy(buffer, at, 0, history.length);
+  buffer.write(end, at);
+  const body = buffer.subarray(0, size);
+  const owner = history;
+  onBodyReleased(body, () => owner.giveBack(buffer));
   return { params: [{ role: 'system', content: system }, ...history.params], body };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { classifyFailure } from '../../src/providers/failure.js';
 import { AnthropicProvider } from '../../src/providers/anthropic.js';
 import type { ProviderConnection } from '../../src/providers/connection.js';
-import { callerSignal, httpFetch } from '../../src/providers/http-transport.js';
+import { callerSignal, httpFetch, onBodyReleased } from '../../src/providers/http-transport.js';
 import { OpenAIChatProvider } from '../../src/providers/openai-chat.js';
 import { OpenAIResponsesProvider } from '../../src/providers/openai-responses.js';
 
@@ -170,6 +170,30 @@ describe('httpFetch', () => {
     } finally {
       await new Promise((resolve) => other.close(resolve));
     }
+  });
+
+  it('gives a body back to its owner once the exchange is over, redirects followed, and not before', async () => {
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    handler = (request, body, response) => {
+      if (request.url === '/307') return response.writeHead(307, { location: '/slow' }).end();
+      // The answer waits until the test has seen that the body is still held.
+      void answered.then(() => response.end(`got ${body}`));
+    };
+    const body = new TextEncoder().encode('the body');
+    let given = 0;
+    onBodyReleased(body, () => given++);
+    const pending = httpFetch(`${base}/307`, { method: 'POST', body });
+    await vi.waitFor(() => expect(connections).toBeGreaterThan(0));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(given).toBe(0);
+    release();
+    expect(await (await pending).text()).toBe('got the body');
+    await vi.waitFor(() => expect(given).toBe(1));
+
+    // A body nobody registered, or sent a second time, calls nothing.
+    expect(await (await httpFetch(`${base}/x`, { method: 'POST', body })).text()).toBe('got the body');
+    expect(given).toBe(1);
   });
 
   it('leaves a Request object, a streamed body and a proxied environment to the built-in fetch', async () => {

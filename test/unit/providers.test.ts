@@ -246,10 +246,13 @@ describe('conversion to wire formats', () => {
       (messages) => messages.splice(0, messages.length - 1, { role: 'user', text: 'summary of before' }), // a new first message
       (messages) => messages.splice(0), // nothing at all
     ];
+    // No body is given back here (no transport sent them): none may be written over by a later request.
+    const bodies: Array<[Buffer, string]> = [];
     for (const [index, step] of steps.entries()) {
       step(conversation);
       const system = `sys ${index % 2} ${'ß'.repeat(index)}`;
       const { params, body } = chatRequest(system, conversation, '{"model":"m"}');
+      bodies.push([body, body.toString('utf8')]);
       const expected = fresh(system, conversation);
       const sent = JSON.parse(body.toString('utf8'));
       expect(sent, `step ${index}`).toEqual(JSON.parse(expected.body.toString('utf8')));
@@ -259,6 +262,7 @@ describe('conversion to wire formats', () => {
         conversation.map((message) => (message.role === 'user' ? message.text : message.role === 'tool' ? message.content : expect.anything())),
       );
     }
+    for (const [body, text] of bodies) expect(body.toString('utf8')).toBe(text);
   });
 
   it('OpenAI chat: the body serialized from kept JSON is the request the SDK would have sent, turn after turn, as the tools change', async () => {
