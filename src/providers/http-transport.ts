@@ -84,10 +84,14 @@ interface Outgoing {
   /** Any of them aborting aborts the request, its body included. */
   signals: AbortSignal[];
   redirects: number;
+  /** Sent again on a new connection after a kept-alive one turned out closed (at most once). */
+  resent?: boolean;
 }
 
 /** fetch's limit. */
 const MAX_REDIRECTS = 20;
+/** How a write to a connection the other side has just closed fails. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 async function send(outgoing: Outgoing): Promise<Response> {
@@ -101,14 +105,20 @@ async function send(outgoing: Outgoing): Promise<Response> {
     const requestHeaders: OutgoingHttpHeaders = { ...headers };
     if (body !== undefined) requestHeaders['content-length'] = Buffer.byteLength(body);
     const agent = secure ? (httpsAgent ??= new secure.Agent({ keepAlive: true })) : (httpAgent ??= new HttpAgent({ keepAlive: true }));
+    /** The body goes out again in another exchange, which releases it instead. */
+    const handOnBody = () => {
+      if (bodyReleased) releaseListeners.set(body as Uint8Array, bodyReleased);
+      bodyReleased = undefined;
+    };
+    let answered = false;
     const request = (secure?.request ?? httpRequest)(url, { method, headers: requestHeaders, agent }, (incoming) => {
+      answered = true;
       const location = incoming.headers.location;
       if (location !== undefined && isRedirect(incoming.statusCode)) {
-        if (bodyReleased) releaseListeners.set(body as Uint8Array, bodyReleased);
-        bodyReleased = undefined;
+        handOnBody();
         release();
         incoming.resume();
-        redirect(outgoing, incoming.statusCode!, location).then(resolve, reject);
+        redirect({ ...outgoing, resent: false }, incoming.statusCode!, location).then(resolve, reject);
         return;
       }
       resolve(toResponse(incoming, url, abortedBy, release));
@@ -122,6 +132,14 @@ async function send(outgoing: Outgoing): Promise<Response> {
     request.once('error', (error) => {
       release();
       const aborted = abortedBy();
+      // A kept-alive connection the server closed as this request went out (its idle timeout):
+      // the server never saw the request, so it goes again once, on a new connection. Node's
+      // documentation of request.reusedSocket describes this race and this remedy.
+      if (!aborted && !answered && request.reusedSocket && !outgoing.resent && STALE_CONNECTION.has((error as NodeJS.ErrnoException).code ?? '')) {
+        handOnBody();
+        send({ ...outgoing, resent: true }).then(resolve, reject);
+        return;
+      }
       reject(aborted ? abortReason(aborted) : new TypeError('fetch failed', { cause: error }));
     });
     // Once this exchange is over (answered or failed), nothing reads the body, unless a redirect

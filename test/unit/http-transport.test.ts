@@ -172,6 +172,30 @@ describe('httpFetch', () => {
     }
   });
 
+  it('sends a request again, once, when the kept-alive connection it went out on turns out closed', async () => {
+    const seen: string[] = [];
+    handler = (request, body, response) => {
+      seen.push(`${request.url} ${body}`);
+      // As a server closing an idle connection just as a request arrives on it: no answer.
+      if (request.url === '/always' || seen.length === 2) return void request.socket.destroy();
+      response.end(`got ${body}`);
+    };
+    const body = new TextEncoder().encode('two');
+    let given = 0;
+    onBodyReleased(body, () => given++);
+    expect(await (await httpFetch(`${base}/first`, { method: 'POST', body: 'one' })).text()).toBe('got one');
+    expect(await (await httpFetch(`${base}/second`, { method: 'POST', body })).text()).toBe('got two');
+    expect(seen).toEqual(['/first one', '/second two', '/second two']);
+    await vi.waitFor(() => expect(given).toBe(1));
+
+    // Once only, even with more kept-alive connections to try: a second failure fails the request.
+    await Promise.all(['a', 'b', 'c'].map(async (name) => (await httpFetch(`${base}/${name}`, { method: 'POST', body: name })).text()));
+    const failure = await httpFetch(`${base}/always`, { method: 'POST', body: 'x' }).catch((error: unknown) => error as TypeError);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect((failure as TypeError).message).toBe('fetch failed');
+    expect(seen.filter((line) => line.startsWith('/always'))).toHaveLength(2);
+  });
+
   it('gives a body back to its owner once the exchange is over, redirects followed, and not before', async () => {
     let release: () => void = () => undefined;
     const answered = new Promise<void>((resolve) => (release = resolve));
