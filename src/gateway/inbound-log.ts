@@ -53,8 +53,9 @@ export class InboundLog {
   private appends = 0;
   private written = 0;
   private synced = 0;
-  /** An fdatasync is in flight, or one is due at the end of this loop turn. */
+  /** An fdatasync is in flight. */
   private syncing = false;
+  /** One is due at the end of this loop turn. */
   private syncScheduled = false;
   private readonly waiters: Array<{ upTo: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   private lazySync: NodeJS.Timeout | undefined;
