@@ -82,4 +82,50 @@ describe.skipIf(!haveChromium)('the WebChat page in headless Chromium', () => {
       await page.close();
     }
   });
+
+  it('shows a reply delivered while the history loads after it, once: not again when the history has it, not hidden by an equal older reply', async () => {
+    fake.reset();
+    fake.script({ text: 'Same answer.' }, { text: 'Other answer.' });
+    const page = await browser.newPage();
+    // The gateway's own `message` frame for a reply delivered late, handed to the page just as it
+    // asks for the history: the race a reconnect after a restart runs.
+    let deliver: string | undefined;
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message));
+        if (deliver !== undefined && frame.method === 'sessions.history') {
+          ws.send(JSON.stringify({ type: 'event', event: 'message', payload: { key: frame.params.key, text: deliver }, seq: 0 }));
+          deliver = undefined;
+        }
+        server.send(message);
+      });
+    });
+    const answers = (text: string) => page.locator('.message.assistant .body', { hasText: text }).count();
+    const reloadHistory = async (delivered: string) => {
+      deliver = delivered;
+      await page.dispatchEvent('#key', 'change');
+      // The history clears the list at once and fills it, early replies last, in one go.
+      await page.waitForSelector('.message.assistant:has-text("Other answer.")');
+    };
+    try {
+      await login(page);
+      await page.waitForSelector('#chat:not([hidden])');
+      await page.fill('#key', 'webchat:dm:repeat');
+      for (const [text, reply] of [['one', 'Same answer.'], ['two', 'Other answer.']]) {
+        await page.fill('#input', text);
+        await page.press('#input', 'Enter');
+        await page.waitForSelector(`.message.assistant:has-text("${reply}")`);
+        await page.waitForSelector('#stop:disabled');
+      }
+      // The reply to the last message, already in the history: shown once.
+      await reloadHistory('Other answer.');
+      expect(await answers('Other answer.')).toBe(1);
+      // A reply equal to an older one, not in the history: shown after it.
+      await reloadHistory('Same answer.');
+      await expect.poll(() => answers('Same answer.')).toBe(2);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -246,9 +246,11 @@ function loadHistory() {
   deliveredEarly = [];
   request('chat.subscribe', { key: currentKey() }).catch(function () {});
   request('sessions.history', { key: currentKey(), limit: 200 }).then(function (history) {
+    // A reply delivered early is in the history only as an answer to its last message: an equal
+    // text earlier in the conversation is another reply, and the early one is still shown.
     var shown = {};
     history.messages.forEach(function (message) {
-      if (message.role === 'user') addMessage('user', escapeHtml(message.text));
+      if (message.role === 'user') { shown = {}; addMessage('user', escapeHtml(message.text)); }
       else if (message.text) { shown[message.text] = true; addMessage('assistant', '<div class="body">' + render(message.text) + '</div>'); }
     });
     (deliveredEarly || []).forEach(function (text) { if (!shown[text]) addMessage('assistant', '<div class="body">' + render(text) + '</div>'); });

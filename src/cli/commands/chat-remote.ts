@@ -1,4 +1,4 @@
-import type { AgentEvent, DoneEvent } from '../../agent/events.js';
+import type { AgentEvent } from '../../agent/events.js';
 import { normalizeSessionKey } from '../../channels/types.js';
 import { ExitCode, OpenclawError, usageError } from '../../errors.js';
 import { readToken } from '../../gateway/auth.js';
